@@ -1,0 +1,39 @@
+"""Run profiles: one name picks how big every run in a notebook or script is.
+
+- ``smoke``: seconds; CI runs every notebook with it to exercise each code path.
+- ``demo``: the default; minutes on a 2-core laptop CPU with built-in data, and the result
+  visibly and measurably works.
+- ``paper``: the paper's hyper-parameters and datasets, for a GPU.
+
+Notebooks read the profile from the ``GAN_PAPERS_PROFILE`` environment variable in a cell
+tagged ``parameters`` (so papermill can override it too).
+"""
+
+import os
+
+PROFILES = ("smoke", "demo", "paper")
+DEFAULT_PROFILE = "demo"
+ENV_VAR = "GAN_PAPERS_PROFILE"
+
+
+def current_profile(profile=None):
+    """Return ``profile`` if given, else ``$GAN_PAPERS_PROFILE``, else ``"demo"``; validated."""
+    if profile is None:
+        profile = os.environ.get(ENV_VAR, DEFAULT_PROFILE) or DEFAULT_PROFILE
+    profile = str(profile).strip().lower()
+    if profile not in PROFILES:
+        raise ValueError(
+            f"`profile` (or ${ENV_VAR}) must be one of {list(PROFILES)}; received {profile!r}."
+        )
+    return profile
+
+
+def select(configs, profile=None):
+    """Pick ``configs[profile]`` from a dict keyed by profile name (validated)."""
+    profile = current_profile(profile)
+    missing = [p for p in PROFILES if p not in configs]
+    if missing:
+        raise ValueError(
+            f"`configs` must define every profile {list(PROFILES)}; missing {missing}."
+        )
+    return configs[profile]

@@ -1,0 +1,110 @@
+"""Input checks shared by every public function.
+
+Each check raises ``ValueError`` naming the argument, what was expected and what came,
+so a wrong input fails at the call site and never as a NaN or a crash deep in TensorFlow.
+Checks run on concrete (NumPy or eager) values; inside a traced function only the static
+shape is checked.
+"""
+
+import numpy as np
+
+
+def _shape(x):
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        shape = np.shape(x)
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def _is_concrete(x):
+    if isinstance(x, np.ndarray | np.generic | list | tuple | float | int):
+        return True
+    try:
+        import tensorflow as tf
+
+        return isinstance(x, tf.Tensor) and tf.executing_eagerly() and hasattr(x, "numpy")
+    except ImportError:  # pragma: no cover - TensorFlow is a dependency
+        return False
+
+
+def check_rank(x, name, ranks, layout=None):
+    """Raise unless ``x`` has one of ``ranks`` (an int or a tuple of ints)."""
+    ranks = (ranks,) if isinstance(ranks, int) else tuple(ranks)
+    shape = _shape(x)
+    if len(shape) not in ranks:
+        expected = " or ".join(str(r) for r in ranks)
+        hint = f" ({layout})" if layout else ""
+        raise ValueError(
+            f"`{name}` must have rank {expected}{hint}; received shape {shape} (rank {len(shape)})."
+        )
+    return shape
+
+
+def check_channels(x, name, channels):
+    """Raise unless the last axis of ``x`` has ``channels`` entries."""
+    shape = _shape(x)
+    if shape[-1] is not None and shape[-1] != channels:
+        raise ValueError(
+            f"`{name}` must have {channels} channel(s) in its last axis; received shape {shape}."
+        )
+
+
+def check_float(x, name):
+    """Raise unless ``x`` is floating point (catches uint8 images passed by mistake)."""
+    dtype = getattr(x, "dtype", None)
+    dtype = np.asarray(x).dtype if dtype is None else dtype
+    dtype_name = getattr(dtype, "name", str(dtype))
+    if not np.issubdtype(np.dtype(dtype_name), np.floating):
+        raise ValueError(
+            f"`{name}` must be a floating-point array; received dtype {dtype_name}. "
+            "Convert uint8 images with gan_papers.common.uint8_to_signed (or to_unit)."
+        )
+
+
+def check_range(x, name, low, high, tolerance=1e-3):
+    """Raise if a concrete ``x`` has values outside [low, high] (or any NaN)."""
+    if not _is_concrete(x):
+        return
+    values = np.asarray(x)
+    if values.size == 0:
+        return
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"`{name}` contains NaN or infinite values.")
+    vmin, vmax = float(values.min()), float(values.max())
+    if vmin < low - tolerance or vmax > high + tolerance:
+        raise ValueError(
+            f"`{name}` must have values in [{low}, {high}]; received values in "
+            f"[{vmin:.4g}, {vmax:.4g}]."
+        )
+
+
+def check_not_empty(x, name):
+    """Raise if ``x`` has a zero-sized batch (or any zero-sized axis)."""
+    shape = _shape(x)
+    if any(d == 0 for d in shape):
+        raise ValueError(f"`{name}` must not be empty; received shape {shape}.")
+
+
+def check_image_batch(x, name, value_range=(-1.0, 1.0), channels=3):
+    """Check an NHWC float image batch: rank 4, ``channels`` channels, float, within range."""
+    check_rank(x, name, 4, layout="batch, height, width, channels")
+    check_not_empty(x, name)
+    if channels is not None:
+        check_channels(x, name, channels)
+    check_float(x, name)
+    if value_range is not None:
+        check_range(x, name, *value_range)
+
+
+def check_choice(value, name, choices):
+    """Raise unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"`{name}` must be one of {sorted(choices)}; received {value!r}.")
+    return value
+
+
+def check_positive_int(value, name):
+    """Raise unless ``value`` is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer; received {value!r}.")
+    return int(value)

@@ -1,0 +1,45 @@
+"""SRGAN — Ledig et al., "Photo-Realistic Single Image Super-Resolution Using a Generative
+Adversarial Network", CVPR 2017 (arXiv 1609.04802).
+
+Read in the paper's order: ``generator`` (SRResNet, Sec. 2.2), ``discriminator`` (Sec. 2.2),
+``content_loss`` (Sec. 2.2.1, eq. 4-5), ``model`` (the adversarial training, eq. 2-3, 6),
+``recipe`` (the two-phase training, Sec. 3.2), ``evaluate`` (Y-channel PSNR/SSIM, Sec. 3.1-3.2),
+``config`` (the hyper-parameters per run profile).
+"""
+
+from gan_papers.srgan.config import CONFIGS, SRGANConfig, differences_from_paper, get_config
+from gan_papers.srgan.content_loss import (
+    ContentLoss,
+    VGGWeightsUnavailableError,
+    build_vgg_feature_extractor,
+    vgg19_weights_available,
+)
+from gan_papers.srgan.discriminator import build_discriminator
+from gan_papers.srgan.evaluate import PAPER_TABLE_2, bicubic_upscale, evaluate_sr, super_resolve
+from gan_papers.srgan.generator import build_generator
+from gan_papers.srgan.layers import PixelShuffle, VGGPreprocess
+from gan_papers.srgan.model import SRGAN
+from gan_papers.srgan.recipe import build_srresnet, gan_learning_rate, srgan_from_srresnet
+
+__all__ = [
+    "CONFIGS",
+    "PAPER_TABLE_2",
+    "SRGAN",
+    "ContentLoss",
+    "PixelShuffle",
+    "SRGANConfig",
+    "VGGPreprocess",
+    "VGGWeightsUnavailableError",
+    "bicubic_upscale",
+    "build_discriminator",
+    "build_generator",
+    "build_srresnet",
+    "build_vgg_feature_extractor",
+    "differences_from_paper",
+    "evaluate_sr",
+    "gan_learning_rate",
+    "get_config",
+    "srgan_from_srresnet",
+    "super_resolve",
+    "vgg19_weights_available",
+]

@@ -1,0 +1,169 @@
+"""SRGAN's adversarial training (Ledig et al. 2017, Section 2.1, eq. 2, and Section 2.2, eq. 3).
+
+The generator minimises the perceptual loss  l^SR = l_X^SR + 1e-3 * l_Gen^SR  (eq. 3), a content loss
+(``ContentLoss``, eq. 4/5) plus the non-saturating adversarial loss l_Gen = -log D(G(I^LR)) (eq. 6);
+the discriminator minimises binary cross-entropy with real = 1, fake = 0 (eq. 2). One D step per G
+step, both computed from the same forward pass (simultaneous updates).
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from gan_papers.common.losses import discriminator_loss, generator_loss
+from gan_papers.srgan.content_loss import ContentLoss
+
+
+def _loss_scale_wrap(optimizer):
+    """Wrap ``optimizer`` in a LossScaleOptimizer when the global policy computes in float16."""
+    needs_scaling = keras.mixed_precision.global_policy().compute_dtype == "float16"
+    if needs_scaling and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _scale(optimizer, loss):
+    # LossScaleOptimizer.apply() unscales the gradients (and skips non-finite steps).
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.scale_loss(loss)
+    return loss
+
+
+@keras.saving.register_keras_serializable(package="gan_papers")
+class SRGAN(keras.Model):
+    """SRGAN: a generator (``build_generator``) trained against a discriminator (``build_discriminator``).
+
+    Initialise ``generator`` from a trained SRResNet (``recipe.srgan_from_srresnet``): the paper does,
+    and GAN training from scratch tends to fail. ``fit`` takes a dataset of ``(lr, hr)`` pairs, LR in
+    [0, 1] and HR in [-1, 1] (e.g. ``gan_papers.data.sr_dataset``). Calling the model super-resolves.
+
+    Args:
+        generator: LR -> SR model.
+        discriminator: HR-sized image -> logit model.
+        adversarial_weight: the weight of l_Gen in eq. 3 (1e-3 in the paper).
+    """
+
+    def __init__(self, generator, discriminator, adversarial_weight=1e-3, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.adversarial_weight = float(adversarial_weight)
+        self.content_tracker = keras.metrics.Mean(name="content_loss")
+        self.adversarial_tracker = keras.metrics.Mean(name="adversarial_loss")
+        self.perceptual_tracker = keras.metrics.Mean(name="perceptual_loss")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        # The sub-models are built, so this wrapper is too; BackupAndRestore and save_weights need it.
+        self.built = True
+
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
+
+    def compile(self, g_optimizer=None, d_optimizer=None, content_loss="vgg54", **kwargs):
+        """Configure training.
+
+        Args:
+            g_optimizer, d_optimizer: default Adam(lr=1e-4, beta_1=0.9), as in the paper. Each is wrapped in
+                a ``LossScaleOptimizer`` under a ``mixed_float16`` policy.
+            content_loss: ``"mse"``, ``"vgg22"``, ``"vgg54"`` (the paper's SRGAN) or a ``ContentLoss``.
+            **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
+        """
+        super().compile(**kwargs)
+        # keras.Model.compile creates a default optimizer that a GAN never uses; fit() would build it
+        # with slots for every weight. The GAN's optimizers are g_optimizer and d_optimizer.
+        self.optimizer = None
+        if g_optimizer is None:
+            g_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.9)
+        if d_optimizer is None:
+            d_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.9)
+        self.g_optimizer = _loss_scale_wrap(g_optimizer)
+        self.d_optimizer = _loss_scale_wrap(d_optimizer)
+        if isinstance(content_loss, str):
+            content_loss = ContentLoss(content_loss)
+        if not isinstance(content_loss, ContentLoss):
+            raise ValueError(
+                "`content_loss` must be 'mse', 'vgg22', 'vgg54' or a ContentLoss; "
+                f"received {content_loss!r}."
+            )
+        self.content_loss = content_loss
+        # Create the optimizer variables now, so that load_weights / BackupAndRestore /
+        # load_model can restore their saved state before the first step.
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return [
+            self.content_tracker,
+            self.adversarial_tracker,
+            self.perceptual_tracker,
+            self.d_loss_tracker,
+        ]
+
+    def _compute_losses(self, lr, hr, training):
+        sr = self.generator(lr, training=training)
+        real_logits = self.discriminator(hr, training=training)
+        fake_logits = self.discriminator(sr, training=training)
+        d_loss = discriminator_loss(real_logits, fake_logits)
+        content = ops.mean(self.content_loss.call(hr, sr))
+        adversarial = generator_loss(fake_logits)
+        perceptual = content + self.adversarial_weight * adversarial
+        return d_loss, content, adversarial, perceptual
+
+    def _log(self, d_loss, content, adversarial, perceptual):
+        self.content_tracker.update_state(content)
+        self.adversarial_tracker.update_state(adversarial)
+        self.perceptual_tracker.update_state(perceptual)
+        self.d_loss_tracker.update_state(d_loss)
+        return {m.name: m.result() for m in self.metrics}
+
+    def train_step(self, data):
+        lr, hr = data
+        # The losses are means over this replica's batch; gradients are summed over replicas, so
+        # dividing by the replica count makes them gradients of the global-batch mean.
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            d_loss, content, adversarial, perceptual = self._compute_losses(lr, hr, training=True)
+            g_objective = _scale(self.g_optimizer, perceptual / replicas)
+            d_objective = _scale(self.d_optimizer, d_loss / replicas)
+        g_vars = self.generator.trainable_variables
+        d_vars = self.discriminator.trainable_variables
+        self.g_optimizer.apply(g_tape.gradient(g_objective, g_vars), g_vars)
+        self.d_optimizer.apply(d_tape.gradient(d_objective, d_vars), d_vars)
+        return self._log(d_loss, content, adversarial, perceptual)
+
+    def test_step(self, data):
+        lr, hr = data
+        return self._log(*self._compute_losses(lr, hr, training=False))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "adversarial_weight": self.adversarial_weight,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
+        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        return cls(**config)
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False) or not hasattr(self, "g_optimizer"):
+            return {}
+        return {
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "content_loss": keras.saving.serialize_keras_object(self.content_loss),
+        }
+
+    def compile_from_config(self, config):
+        if not config:
+            return
+        self.compile(
+            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
+            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
+            content_loss=keras.saving.deserialize_keras_object(config["content_loss"]),
+        )

@@ -1,0 +1,54 @@
+"""The paper's two-phase recipe (Ledig et al. 2017, Section 3.2).
+
+1. Train SRResNet alone with the MSE content loss (plain ``compile(loss="mse")`` + ``fit``).
+2. Initialise SRGAN's generator from that SRResNet and train it against the discriminator with the
+   perceptual loss. The paper stresses the initialisation: it avoids undesired local optima.
+"""
+
+import keras
+
+from gan_papers.srgan.config import SRGANConfig
+from gan_papers.srgan.discriminator import build_discriminator
+from gan_papers.srgan.generator import build_generator
+from gan_papers.srgan.model import SRGAN
+
+
+def build_srresnet(config=SRGANConfig()):
+    """SRResNet with the config's depth, width and scale, compiled for phase 1 (MSE, Adam)."""
+    generator = build_generator(
+        num_blocks=config.num_blocks, scale=config.scale, filters=config.filters
+    )
+    generator.compile(
+        optimizer=keras.optimizers.Adam(config.pretrain_lr, beta_1=0.9),
+        loss="mse",
+    )
+    return generator
+
+
+def gan_learning_rate(config=SRGANConfig()):
+    """Phase 2 schedule: ``gan_lr`` for the first half of ``gan_steps``, then ``gan_lr_after_decay``."""
+    return keras.optimizers.schedules.PiecewiseConstantDecay(
+        [max(config.gan_steps // 2, 1)], [config.gan_lr, config.gan_lr_after_decay]
+    )
+
+
+def srgan_from_srresnet(srresnet, config=SRGANConfig(), content_loss=None, **compile_kwargs):
+    """A compiled ``SRGAN`` whose generator starts as a copy of ``srresnet`` (left untouched).
+
+    Args:
+        srresnet: a trained SRResNet (phase 1).
+        config: an ``SRGANConfig``; its ``content_loss`` is used unless ``content_loss`` is given.
+        content_loss: override, e.g. ``"mse"`` when the ImageNet VGG weights are unavailable.
+    """
+    generator = keras.models.clone_model(srresnet)
+    generator.set_weights(srresnet.get_weights())
+    generator.name = "srgan_generator"
+    discriminator = build_discriminator(input_size=config.crop_size)
+    model = SRGAN(generator, discriminator, adversarial_weight=config.adversarial_weight)
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(gan_learning_rate(config), beta_1=0.9),
+        d_optimizer=keras.optimizers.Adam(gan_learning_rate(config), beta_1=0.9),
+        content_loss=content_loss or config.content_loss,
+        **compile_kwargs,
+    )
+    return model

@@ -1,0 +1,20 @@
+"""Shared test set-up: quiet TensorFlow, float32 policy restored, fresh Keras state per test."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("GAN_PAPERS_PROFILE", "smoke")
+
+import keras  # noqa: E402
+import matplotlib  # noqa: E402
+import pytest  # noqa: E402
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keras():
+    keras.utils.set_random_seed(0)
+    yield
+    keras.mixed_precision.set_global_policy("float32")
+    keras.backend.clear_session()
