@@ -13,8 +13,12 @@ from gan_papers.srgan.generator import build_generator
 from gan_papers.srgan.model import SRGAN
 
 
-def build_srresnet(config=SRGANConfig()):
-    """SRResNet with the config's depth, width and scale, compiled for phase 1 (MSE, Adam)."""
+def build_srresnet(config=None):
+    """SRResNet with the config's depth, width and scale, compiled for phase 1 (MSE, Adam).
+
+    ``config`` is an ``SRGANConfig``; the default is the paper's.
+    """
+    config = config or SRGANConfig()
     generator = build_generator(
         num_blocks=config.num_blocks, scale=config.scale, filters=config.filters
     )
@@ -25,14 +29,15 @@ def build_srresnet(config=SRGANConfig()):
     return generator
 
 
-def gan_learning_rate(config=SRGANConfig()):
+def gan_learning_rate(config=None):
     """Phase 2 schedule: ``gan_lr`` for the first half of ``gan_steps``, then ``gan_lr_after_decay``."""
+    config = config or SRGANConfig()
     return keras.optimizers.schedules.PiecewiseConstantDecay(
         [max(config.gan_steps // 2, 1)], [config.gan_lr, config.gan_lr_after_decay]
     )
 
 
-def srgan_from_srresnet(srresnet, config=SRGANConfig(), content_loss=None, **compile_kwargs):
+def srgan_from_srresnet(srresnet, config=None, content_loss=None, **compile_kwargs):
     """A compiled ``SRGAN`` whose generator starts as a copy of ``srresnet`` (left untouched).
 
     Args:
@@ -40,6 +45,7 @@ def srgan_from_srresnet(srresnet, config=SRGANConfig(), content_loss=None, **com
         config: an ``SRGANConfig``; its ``content_loss`` is used unless ``content_loss`` is given.
         content_loss: override, e.g. ``"mse"`` when the ImageNet VGG weights are unavailable.
     """
+    config = config or SRGANConfig()
     generator = keras.models.clone_model(srresnet)
     generator.set_weights(srresnet.get_weights())
     generator.name = "srgan_generator"
