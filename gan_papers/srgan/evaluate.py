@@ -9,7 +9,7 @@ from tqdm.auto import tqdm
 
 from gan_papers.common.imresize import imresize
 from gan_papers.common.metrics import psnr_y, ssim_y
-from gan_papers.common.ranges import to_signed
+from gan_papers.common.ranges import signed_to_uint8, to_signed, uint8_to_signed
 from gan_papers.common.validation import check_float, check_range, check_rank
 
 
@@ -48,7 +48,7 @@ def evaluate_sr(method, pairs, scale=4, border=None, progress=True):
 
     Returns:
         dict with ``names``, ``psnr`` and ``ssim`` (per image, NumPy), ``mean_psnr``, ``mean_ssim`` and
-        ``images`` (the SR results in [-1, 1]).
+        ``images`` (the SR results in [-1, 1], rounded to 8 bits as a saved result would be).
     """
     if not pairs:
         raise ValueError("`pairs` must hold at least one (name, lr, hr) triple; received none.")
@@ -79,6 +79,8 @@ def evaluate_sr(method, pairs, scale=4, border=None, progress=True):
             raise ValueError(
                 f"`method` returned shape {sr.shape} for {name!r}; expected the HR shape {hr.shape}."
             )
+        # Benchmark results are measured on saved 8-bit images: clip and round as saving would.
+        sr = uint8_to_signed(signed_to_uint8(sr))
         names.append(name)
         psnrs.append(float(psnr_y(sr, hr, border=border)))
         ssims.append(float(ssim_y(sr, hr, border=border)))
