@@ -46,7 +46,7 @@ lab: venv
 	$(BIN)/jupyter lab notebooks/
 
 bench: venv
-	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in benchmarks/[a-z]*.py; do $(BIN)/python -m benchmarks.$$(basename $$script .py) || exit 1; done
 
 # Regenerate the .ipynb files from their jupytext .py sources (outputs stripped).
 sync-notebooks: venv

@@ -4,7 +4,7 @@ The paper's setting: batch 16, LR 24x24 -> HR 96x96, SRResNet with B = 16, the V
 (random VGG weights here: the cost is the same and no download is needed). Prints images/s,
 achieved FLOP/s and that as a fraction of a measured Conv2D peak; writes JSON.
 
-    python benchmarks/srgan_step.py [--content vgg54|mse] [--steps 5] [--out benchmarks/results/srgan_step.json]
+    python -m benchmarks.srgan_step [--content vgg54|mse] [--steps 5] [--out FILE.json]
 """
 
 import argparse
@@ -70,12 +70,15 @@ def main(argv=None):
         keras.backend.clear_session()
     print(f"Conv2D peak ({peak_shape}): {peak / 1e9:.1f} GFLOP/s")
     print_table(rows, list(rows[0]))
-    write_json({
+    write_json(
+        {
             "machine": machine(),
             "conv2d_peak_gflops": peak / 1e9,
             "conv2d_peak_shape": peak_shape,
             "rows": rows,
-        }, args.out)
+        },
+        args.out,
+    )
 
 
 if __name__ == "__main__":
