@@ -11,22 +11,8 @@ import tensorflow as tf
 from keras import ops
 
 from gan_papers.common.losses import discriminator_loss, generator_loss
+from gan_papers.common.training import loss_scale_wrap, replicas_in_sync, scale_loss
 from gan_papers.srgan.content_loss import ContentLoss
-
-
-def _loss_scale_wrap(optimizer):
-    """Wrap ``optimizer`` in a LossScaleOptimizer when the global policy computes in float16."""
-    needs_scaling = keras.mixed_precision.global_policy().compute_dtype == "float16"
-    if needs_scaling and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return keras.optimizers.LossScaleOptimizer(optimizer)
-    return optimizer
-
-
-def _scale(optimizer, loss):
-    # LossScaleOptimizer.apply() unscales the gradients (and skips non-finite steps).
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer.scale_loss(loss)
-    return loss
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
@@ -75,8 +61,8 @@ class SRGAN(keras.Model):
             g_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.9)
         if d_optimizer is None:
             d_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.9)
-        self.g_optimizer = _loss_scale_wrap(g_optimizer)
-        self.d_optimizer = _loss_scale_wrap(d_optimizer)
+        self.g_optimizer = loss_scale_wrap(g_optimizer)
+        self.d_optimizer = loss_scale_wrap(d_optimizer)
         if isinstance(content_loss, str):
             content_loss = ContentLoss(content_loss)
         if not isinstance(content_loss, ContentLoss):
@@ -118,13 +104,12 @@ class SRGAN(keras.Model):
 
     def train_step(self, data):
         lr, hr = data
-        # The losses are means over this replica's batch; gradients are summed over replicas, so
-        # dividing by the replica count makes them gradients of the global-batch mean.
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        # Means over this replica's batch; see replicas_in_sync for why they are divided.
+        replicas = replicas_in_sync()
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             d_loss, content, adversarial, perceptual = self._compute_losses(lr, hr, training=True)
-            g_objective = _scale(self.g_optimizer, perceptual / replicas)
-            d_objective = _scale(self.d_optimizer, d_loss / replicas)
+            g_objective = scale_loss(self.g_optimizer, perceptual / replicas)
+            d_objective = scale_loss(self.d_optimizer, d_loss / replicas)
         g_vars = self.generator.trainable_variables
         d_vars = self.discriminator.trainable_variables
         self.g_optimizer.apply(g_tape.gradient(g_objective, g_vars), g_vars)
