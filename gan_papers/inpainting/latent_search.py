@@ -1,0 +1,132 @@
+"""Searching the DCGAN's latent space for the code that best explains the known pixels
+(Yeh et al. 2017, Section 3.2, eq. 4):  z_hat = argmin_z  L_c(z | y, M) + L_p(z).
+
+``LatentSearch`` is a ``keras.Model`` whose only trainable weight is the batch of codes z; its
+``train_step`` evaluates the frozen generator and discriminator in inference mode (so batch-norm
+uses its moving statistics and the images of a batch do not influence each other), takes one
+optimiser step on z and clips z back into the prior's support [-1, 1]. ``fit`` over the same
+(corrupted images, masks) batch runs the search.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from gan_papers.common.training import scale_loss
+from gan_papers.common.validation import check_choice, check_positive_int
+from gan_papers.inpainting.losses import (
+    DEFAULT_LAMBDA,
+    DEFAULT_WINDOW,
+    PRIORS,
+    context_loss,
+    importance_weights,
+    prior_loss,
+)
+
+
+class _Frozen:
+    """Holds the prior networks outside Keras' layer tracking, so that z is the model's only
+    trainable weight and the caller's networks are neither modified nor saved with the search."""
+
+    def __init__(self, generator, discriminator):
+        self.generator = generator
+        self.discriminator = discriminator
+
+
+class LatentSearch(keras.Model):
+    """The latent search for one batch of ``batch_size`` corrupted images.
+
+    Args:
+        generator: the trained DCGAN generator, z (B, latent_dim) -> images in [-1, 1].
+        discriminator: the trained DCGAN discriminator, images -> logits.
+        batch_size: how many images are searched together.
+        restarts: random starting codes per image; all are searched at once and ``best_codes``
+            keeps, per image, the one with the lowest final objective.
+        lam, prior, window: lambda and the form of the prior loss, and the importance-weight window
+            (see ``gan_papers.inpainting.losses``).
+        seed: seeds the starting codes z ~ U[-1, 1] (the DCGAN's prior).
+
+    Compile with an optimiser for z (``compile(optimizer=keras.optimizers.Adam(0.01))``), then
+    ``fit`` a dataset that repeats one ``(corrupted, mask)`` batch.
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        batch_size,
+        restarts=1,
+        lam=DEFAULT_LAMBDA,
+        prior="paper",
+        window=DEFAULT_WINDOW,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.batch_size = check_positive_int(batch_size, "batch_size")
+        self.restarts = check_positive_int(restarts, "restarts")
+        self.lam = float(lam)
+        self.prior = check_choice(prior, "prior", PRIORS)
+        self.window = window
+        self._networks = _Frozen(generator, discriminator)
+        self.latent_dim = int(generator.input_shape[-1])
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.z = self.add_weight(
+            shape=(self.restarts * self.batch_size, self.latent_dim),
+            initializer=keras.initializers.RandomUniform(-1.0, 1.0, seed=seed),
+            name="z",
+        )
+        self.context_tracker = keras.metrics.Mean(name="context_loss")
+        self.prior_tracker = keras.metrics.Mean(name="prior_loss")
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.built = True
+
+    @property
+    def metrics(self):
+        return [self.context_tracker, self.prior_tracker, self.loss_tracker]
+
+    def call(self, z=None, training=False):
+        """G(z) for the current codes (or for ``z``)."""
+        return self._networks.generator(self.z if z is None else z, training=False)
+
+    def objective(self, corrupted, mask, z=None):
+        """Per-code (context loss, prior loss), each of shape (restarts * batch_size,)."""
+        corrupted = ops.tile(ops.cast(corrupted, "float32"), (self.restarts, 1, 1, 1))
+        mask = ops.tile(ops.cast(mask, "float32"), (self.restarts, 1, 1, 1))
+        generated = self(z)
+        # training=False: BN uses its moving averages; in training mode the batch statistics would
+        # couple the images of a batch (and a batch of one would normalise to nothing).
+        logits = self._networks.discriminator(generated, training=False)
+        weights = importance_weights(mask, self.window)
+        return context_loss(generated, corrupted, weights), prior_loss(logits, self.lam, self.prior)
+
+    def train_step(self, data):
+        corrupted, mask = data
+        with tf.GradientTape() as tape:
+            l_c, l_p = self.objective(corrupted, mask)
+            # A sum over images, not a mean: each z's gradient is that of its own image's loss,
+            # whatever the batch size, as when images are searched one at a time.
+            total = ops.sum(l_c + l_p)
+        gradients = tape.gradient(scale_loss(self.optimizer, total), [self.z])
+        self.optimizer.apply(gradients, [self.z])
+        # Projected descent: keep z in the support of its U[-1, 1] prior.
+        self.z.assign(ops.clip(self.z, -1.0, 1.0))
+        self.context_tracker.update_state(l_c)
+        self.prior_tracker.update_state(l_p)
+        self.loss_tracker.update_state(l_c + l_p)
+        return {m.name: m.result() for m in self.metrics}
+
+    def reset(self):
+        """Draw fresh starting codes z ~ U[-1, 1] (the optimiser's state is not reset)."""
+        shape = (self.restarts * self.batch_size, self.latent_dim)
+        self.z.assign(keras.random.uniform(shape, -1.0, 1.0, seed=self.seed_generator))
+
+    def best_codes(self, corrupted, mask):
+        """Per image, the code with the lowest objective among its restarts: (codes, losses)."""
+        l_c, l_p = self.objective(corrupted, mask)
+        losses = ops.reshape(l_c + l_p, (self.restarts, self.batch_size))
+        best = ops.argmin(losses, axis=0)
+        codes = ops.reshape(self.z, (self.restarts, self.batch_size, self.latent_dim))
+        index = best * self.batch_size + ops.arange(self.batch_size)
+        flat = ops.reshape(codes, (-1, self.latent_dim))
+        return ops.take(flat, index, axis=0), ops.min(losses, axis=0)
