@@ -1,0 +1,32 @@
+"""Offline built-in data and loaders for real datasets (DESIGN.md, "Data").
+
+Super-resolution (Ledig et al. 2017, SRGAN):
+
+- ``photos``: the colour photos shipped with scikit-image and matplotlib, a fixed train / held-out
+  split (``builtin_photos``).
+- ``sr_training``: ``tf.data`` pipelines of random (LR [0, 1], HR [-1, 1]) training crops from those
+  photos (``sr_dataset``), a folder of images (``folder_sr_dataset``) or DIV2K (``div2k_dataset``).
+- ``sr_pairs``: whole-image evaluation pairs: held-out photos (``heldout_pairs``), a folder
+  (``sr_folder_pairs``), Set5 / Set14 / BSD100 (``benchmark_pairs``).
+- ``image_folder``: reading image folders that may hold a corrupt file (skip, count, warn once).
+
+Face papers: ``gan_papers.data.faces`` draws procedural faces with exact parsing labels.
+
+TensorFlow is imported only when a ``tf.data`` pipeline is built.
+"""
+
+from gan_papers.data.photos import HELDOUT_PHOTOS, TRAIN_PHOTOS, builtin_photos
+from gan_papers.data.sr_pairs import benchmark_pairs, heldout_pairs, sr_folder_pairs
+from gan_papers.data.sr_training import div2k_dataset, folder_sr_dataset, sr_dataset
+
+__all__ = [
+    "HELDOUT_PHOTOS",
+    "TRAIN_PHOTOS",
+    "benchmark_pairs",
+    "builtin_photos",
+    "div2k_dataset",
+    "folder_sr_dataset",
+    "heldout_pairs",
+    "sr_dataset",
+    "sr_folder_pairs",
+]
