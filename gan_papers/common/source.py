@@ -6,8 +6,8 @@ import inspect
 def show_source(obj):
     """Display the source code of ``obj`` (function, class or module).
 
-    In Jupyter the code is shown with syntax highlighting; elsewhere it is printed.
-    Returns the source text, so tests and scripts can use it too.
+    In Jupyter the code is shown with syntax highlighting; elsewhere it is printed. Returns nothing,
+    so a notebook cell ending with this call shows the code once (``inspect.getsource`` gives the text).
     """
     try:
         source = inspect.getsource(obj)
@@ -22,8 +22,8 @@ def show_source(obj):
 
         if get_ipython() is not None:
             display(Code(source, language="python"))
-            return source
+            return None
     except ImportError:
         pass
     print(source)
-    return source
+    return None
