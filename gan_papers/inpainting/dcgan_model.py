@@ -1,0 +1,219 @@
+"""Training the DCGAN prior (Radford et al. 2016, Section 4; Goodfellow et al. 2014, Algorithm 1).
+
+Each step draws one batch of codes z ~ U[-1, 1]^100 (Yeh et al. 2017's prior) and then
+- updates D on binary cross-entropy, real = 1, fake = 0 (the negative of D's side of Goodfellow et
+  al.'s eq. 1):  L_D = -log D(x) - log(1 - D(G(z)));
+- updates G, against the D just updated and on the same z, with the non-saturating loss
+  L_G = -log D(G(z)) (Goodfellow et al., Section 3), as DCGAN does.
+One D step per G step (Algorithm 1 with k = 1). Adam with lr 2e-4 and beta_1 0.5 (Radford et al.,
+Section 4) is the default for both networks.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from gan_papers.common.losses import discriminator_loss, generator_loss
+from gan_papers.common.training import loss_scale_wrap, replicas_in_sync, scale_loss
+from gan_papers.common.validation import check_positive_int
+
+_SEED_STATE = "seed_generator_state"
+
+
+def _default_optimizer():
+    return keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+
+@keras.saving.register_keras_serializable(package="gan_papers")
+class DCGAN(keras.Model):
+    """A DCGAN: a generator (``build_generator``) trained against a discriminator (``build_discriminator``).
+
+    ``fit`` takes a dataset of image batches in [-1, 1] (NHWC, the generator's output size), e.g. the
+    procedural faces of ``gan_papers.data``; if it yields tuples, the first element is the images
+    and the rest (labels) is ignored. Calling the model maps codes z to images; ``sample(n)`` draws
+    n images from the prior.
+
+    Args:
+        generator: z (B, latent_dim) -> images (B, H, W, 3) in [-1, 1].
+        discriminator: images (B, H, W, 3) -> logits (B, 1).
+        seed: seeds the codes that training draws (``latents``); ``None`` for a random seed.
+            The seed generator's state is saved with the weights, so a resumed run draws the same
+            codes as an uninterrupted one.
+    """
+
+    def __init__(self, generator, discriminator, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        g_shape = tuple(generator.output_shape[1:])
+        d_shape = tuple(discriminator.input_shape[1:])
+        if g_shape != d_shape:
+            raise ValueError(
+                "`discriminator` must take the images `generator` makes: generator output shape "
+                f"{g_shape}, discriminator input shape {d_shape}."
+            )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.seed = seed
+        self.latent_dim = int(generator.input_shape[-1])
+        self.image_shape = g_shape
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        # The sub-models are built, so this wrapper is too; BackupAndRestore and save_weights need it.
+        self.built = True
+
+    def call(self, z, training=False):
+        """G(z): codes (B, latent_dim) -> images (B, H, W, 3) in [-1, 1]."""
+        return self.generator(z, training=training)
+
+    def sample(self, n, seed=None):
+        """``n`` images G(z), z ~ U[-1, 1]^latent_dim, with G in inference mode.
+
+        ``seed`` (an int) makes the draw repeatable. The codes come from Keras' global random
+        stream (or ``seed``), not from the training stream, so sampling during training (e.g. in
+        a callback) does not change the run.
+        """
+        n = check_positive_int(n, "n")
+        z = keras.random.uniform((n, self.latent_dim), minval=-1.0, maxval=1.0, seed=seed)
+        return self.generator(z, training=False)
+
+    def compile(self, g_optimizer=None, d_optimizer=None, **kwargs):
+        """Configure training.
+
+        Args:
+            g_optimizer, d_optimizer: default Adam(lr=2e-4, beta_1=0.5) each (Radford et al.,
+                Section 4). Each is wrapped in a ``LossScaleOptimizer`` under ``mixed_float16``.
+            **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
+        """
+        super().compile(**kwargs)
+        # keras.Model.compile creates a default optimizer that a GAN never uses; fit() would build it
+        # with slots for every weight. The GAN's optimizers are g_optimizer and d_optimizer.
+        self.optimizer = None
+        if g_optimizer is None:
+            g_optimizer = _default_optimizer()
+        if d_optimizer is None:
+            d_optimizer = _default_optimizer()
+        self.g_optimizer = loss_scale_wrap(g_optimizer)
+        self.d_optimizer = loss_scale_wrap(d_optimizer)
+        # Create the optimizer variables now, so that load_weights / BackupAndRestore /
+        # load_model can restore their saved state before the first step.
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+
+    def latents(self, batch_size):
+        """The codes z ~ U[-1, 1]^latent_dim that ``train_step`` uses for a batch of ``batch_size``.
+
+        Drawn from this model's seed generator, which advances. Under ``tf.distribute`` every
+        replica holds the same seed state, so each draws the codes of the whole global batch and
+        keeps its own slice: the replicas get different codes, the same ones a single device
+        would draw for the global batch. (An epoch's last batch, if it splits unevenly over the
+        replicas, may give two replicas one code in common.) TensorFlow's XLA kernels draw other
+        numbers from the same state than its own kernels do, so ``jit_compile`` changes which codes
+        a run draws, not their distribution.
+        """
+        if isinstance(batch_size, int):
+            batch_size = check_positive_int(batch_size, "batch_size")
+        replicas = replicas_in_sync()
+        replica = tf.distribute.get_replica_context()
+        index = 0 if replica is None else replica.replica_id_in_sync_group
+        z = keras.random.uniform(
+            (batch_size * replicas, self.latent_dim),
+            minval=-1.0,
+            maxval=1.0,
+            seed=self.seed_generator,
+        )
+        return z[index * batch_size : (index + 1) * batch_size]
+
+    def _check_images(self, images):
+        # Static shapes are known when train_step is traced, so this costs nothing per step and
+        # turns a shape error deep in the discriminator into one naming the data.
+        shape = tuple(images.shape)
+        expected = self.image_shape
+        if len(shape) != 4 or any(
+            s is not None and s != e for s, e in zip(shape[1:], expected, strict=True)
+        ):
+            raise ValueError(
+                f"The training data must be batches of images of shape (batch, {expected[0]}, "
+                f"{expected[1]}, {expected[2]}) (the generator's output), in [-1, 1]; received "
+                f"batches of shape {shape}."
+            )
+
+    def train_step(self, data):
+        images = data[0] if isinstance(data, tuple | list) else data
+        self._check_images(images)
+        images = ops.cast(images, "float32")
+        # Means over this replica's batch; see replicas_in_sync for why they are divided.
+        replicas = replicas_in_sync()
+        z = self.latents(tf.shape(images)[0])
+        g_vars = self.generator.trainable_variables
+        d_vars = self.discriminator.trainable_variables
+
+        fake = self.generator(z, training=True)
+        with tf.GradientTape() as d_tape:
+            real_logits = self.discriminator(images, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            d_loss = discriminator_loss(real_logits, fake_logits)
+            d_objective = scale_loss(self.d_optimizer, d_loss / replicas)
+        self.d_optimizer.apply(d_tape.gradient(d_objective, d_vars), d_vars)
+
+        # D in training mode here too, as in DCGAN: it judges this batch of fakes with the batch's
+        # own statistics, as it did in its own step.
+        with tf.GradientTape() as g_tape:
+            g_logits = self.discriminator(self.generator(z, training=True), training=True)
+            g_loss = generator_loss(g_logits)
+            g_objective = scale_loss(self.g_optimizer, g_loss / replicas)
+        self.g_optimizer.apply(g_tape.gradient(g_objective, g_vars), g_vars)
+
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        # D's mean probabilities before its update: 0.5 / 0.5 at equilibrium, 1 / 0 if D wins.
+        self.d_real_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))))
+        self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32"))))
+        return {m.name: m.result() for m in self.metrics}
+
+    # Keras saves a layer's weights but not its seed generators' states: without these two methods
+    # a run resumed by BackupAndRestore would draw other codes than an uninterrupted one.
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[_SEED_STATE] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        # Files written without the state (e.g. by another version) keep the current one.
+        if _SEED_STATE in store:
+            self.seed_generator.state.assign(store[_SEED_STATE])
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
+        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        return cls(**config)
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False) or not hasattr(self, "g_optimizer"):
+            return {}
+        return {
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+        }
+
+    def compile_from_config(self, config):
+        if not config:
+            return
+        self.compile(
+            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
+            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
+        )
