@@ -10,16 +10,35 @@ Super-resolution (Ledig et al. 2017, SRGAN):
   (``sr_folder_pairs``), Set5 / Set14 / BSD100 (``benchmark_pairs``).
 - ``image_folder``: reading image folders that may hold a corrupt file (skip, count, warn once).
 
-Face papers: ``gan_papers.data.faces`` draws procedural faces with exact parsing labels.
+Face papers (Yeh et al. 2017; Li et al. 2017):
+
+- ``faces``: procedural frontal faces with exact 11-class Helen parsing labels (``render_faces``,
+  ``face_dataset``), deterministic by index and seed.
 
 TensorFlow is imported only when a ``tf.data`` pipeline is built.
 """
 
+from gan_papers.data.faces import (
+    FACE_CLASSES,
+    FACE_SPLITS,
+    MIRRORED_CLASSES,
+    colorize_labels,
+    face_dataset,
+    label_colors,
+    render_faces,
+)
 from gan_papers.data.photos import HELDOUT_PHOTOS, TRAIN_PHOTOS, builtin_photos
 from gan_papers.data.sr_pairs import benchmark_pairs, heldout_pairs, sr_folder_pairs
 from gan_papers.data.sr_training import div2k_dataset, folder_sr_dataset, sr_dataset
 
 __all__ = [
+    "FACE_CLASSES",
+    "FACE_SPLITS",
+    "MIRRORED_CLASSES",
+    "colorize_labels",
+    "face_dataset",
+    "label_colors",
+    "render_faces",
     "HELDOUT_PHOTOS",
     "TRAIN_PHOTOS",
     "benchmark_pairs",
