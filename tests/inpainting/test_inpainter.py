@@ -1,0 +1,76 @@
+"""SemanticInpainter: the one-call API (search, then blend), its outputs and its input checks."""
+
+import numpy as np
+import pytest
+
+from gan_papers.common.masks import center_mask
+from gan_papers.inpainting import SemanticInpainter, build_discriminator, build_generator
+
+SIZE = 8
+
+
+@pytest.fixture(scope="module")
+def inpainter():
+    generator = build_generator(image_size=SIZE, latent_dim=6, base_filters=8)
+    discriminator = build_discriminator(image_size=SIZE, base_filters=4)
+    return SemanticInpainter(generator, discriminator)
+
+
+def _problem(n=2):
+    images = np.random.default_rng(0).uniform(-1, 1, (n, SIZE, SIZE, 3)).astype("float32")
+    return images, center_mask(SIZE, batch=n)
+
+
+def test_inpaint_returns_blended_raw_codes_and_history(inpainter):
+    images, masks = _problem()
+    result = inpainter.inpaint(
+        images, masks, iterations=20, log_every=5, keep_frames=True, progress=False, restarts=2
+    )
+    known = masks == 1
+    # Known pixels come back untouched; the hole holds the blended completion.
+    np.testing.assert_array_equal(
+        np.broadcast_to(known, images.shape) * result.blended,
+        np.broadcast_to(known, images.shape) * images,
+    )
+    assert result.generated.shape == images.shape and result.codes.shape == (2, 6)
+    assert np.abs(result.codes).max() <= 1.0
+    assert len(result.history["loss"]) == 4 and len(result.frames) == 4
+    assert result.losses.shape == (2,) and np.all(np.isfinite(result.losses))
+
+
+def test_the_hole_content_is_never_read(inpainter):
+    images, masks = _problem()
+    other = images.copy()
+    other[:, 2:6, 2:6] = 0.9  # change only missing pixels
+    a = inpainter.inpaint(images, masks, iterations=5, progress=False)
+    b = inpainter.inpaint(other, masks, iterations=5, progress=False)
+    np.testing.assert_allclose(a.blended, b.blended, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "images, masks, fragment",
+    [
+        (
+            np.zeros((2, SIZE, SIZE, 3), "f4"),
+            np.ones((2, SIZE, SIZE + 1, 1), "f4"),
+            "height and width",
+        ),
+        (np.zeros((2, SIZE, SIZE, 3), "f4"), np.full((2, SIZE, SIZE, 1), 0.5, "f4"), "binary"),
+        (
+            np.full((2, SIZE, SIZE, 3), 2.0, "f4"),
+            np.ones((2, SIZE, SIZE, 1), "f4"),
+            r"\[-1.0, 1.0\]",
+        ),
+        (np.zeros((2, SIZE, SIZE, 1), "f4"), np.ones((2, SIZE, SIZE, 1), "f4"), "3 channel"),
+        (np.zeros((0, SIZE, SIZE, 3), "f4"), np.ones((0, SIZE, SIZE, 1), "f4"), "empty"),
+        (np.zeros((2, 16, 16, 3), "f4"), np.ones((2, 16, 16, 1), "f4"), "generator's size"),
+        (
+            np.zeros((2, SIZE, SIZE, 3), "f4"),
+            np.ones((1, SIZE, SIZE, 1), "f4"),
+            "one mask per image",
+        ),
+    ],
+)
+def test_bad_input(inpainter, images, masks, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        inpainter.inpaint(images, masks, iterations=1, progress=False)
