@@ -19,7 +19,12 @@ from gan_papers.srgan.evaluate import PAPER_TABLE_2, bicubic_upscale, evaluate_s
 from gan_papers.srgan.generator import build_generator
 from gan_papers.srgan.layers import PixelShuffle, VGGPreprocess
 from gan_papers.srgan.model import SRGAN
-from gan_papers.srgan.recipe import build_srresnet, gan_learning_rate, srgan_from_srresnet
+from gan_papers.srgan.recipe import (
+    build_srresnet,
+    gan_learning_rate,
+    pretrain_learning_rate,
+    srgan_from_srresnet,
+)
 
 __all__ = [
     "CONFIGS",
@@ -39,6 +44,7 @@ __all__ = [
     "evaluate_sr",
     "gan_learning_rate",
     "get_config",
+    "pretrain_learning_rate",
     "srgan_from_srresnet",
     "super_resolve",
     "vgg19_weights_available",

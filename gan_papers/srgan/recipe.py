@@ -13,18 +13,33 @@ from gan_papers.srgan.generator import build_generator
 from gan_papers.srgan.model import SRGAN
 
 
-def build_srresnet(config=None):
+def pretrain_learning_rate(config=None):
+    """Phase 1 rate: constant ``pretrain_lr`` (the paper), or a cosine decay to ``pretrain_final_lr``
+    over ``pretrain_steps`` when that is set (the short CPU profiles)."""
+    config = config or SRGANConfig()
+    if config.pretrain_final_lr is None:
+        return config.pretrain_lr
+    return keras.optimizers.schedules.CosineDecay(
+        config.pretrain_lr,
+        decay_steps=config.pretrain_steps,
+        alpha=config.pretrain_final_lr / config.pretrain_lr,
+    )
+
+
+def build_srresnet(config=None, **compile_kwargs):
     """SRResNet with the config's depth, width and scale, compiled for phase 1 (MSE, Adam).
 
-    ``config`` is an ``SRGANConfig``; the default is the paper's.
+    ``config`` is an ``SRGANConfig`` (default: the paper's); ``compile_kwargs`` go to ``compile``
+    (e.g. ``jit_compile=True``).
     """
     config = config or SRGANConfig()
     generator = build_generator(
         num_blocks=config.num_blocks, scale=config.scale, filters=config.filters
     )
     generator.compile(
-        optimizer=keras.optimizers.Adam(config.pretrain_lr, beta_1=0.9),
+        optimizer=keras.optimizers.Adam(pretrain_learning_rate(config), beta_1=0.9),
         loss="mse",
+        **compile_kwargs,
     )
     return generator
 
