@@ -1,0 +1,78 @@
+"""Semantic-inpainting hyper-parameters per run profile (Yeh et al. 2017, Section 4).
+
+``paper`` is the paper's setting (a 64x64 DCGAN prior; the search constants marked unverified in
+``gan_papers.inpainting.losses`` and ``.inpainter``). ``demo`` and ``smoke`` shrink it for a CPU.
+"""
+
+import dataclasses
+
+from gan_papers.common.profiles import current_profile
+
+
+@dataclasses.dataclass(frozen=True)
+class InpaintingConfig:
+    """Every number the inpainting walkthrough needs. Defaults are the paper's."""
+
+    image_size: int = 64
+    latent_dim: int = 100
+    g_filters: int = 512  # the generator's widest layer (4x4x512 in DCGAN)
+    d_filters: int = 64  # the discriminator's first layer
+    batch_size: int = 64
+    # DCGAN training: Adam(2e-4, beta_1=0.5); 25 CelebA epochs of 64 images ~ 63,000 steps.
+    train_steps: int = 63_000
+    steps_per_epoch: int = 1000
+    # Latent search (eq. 4): Adam on z; lambda and w of eq. 2-3.
+    search_iterations: int = 1500
+    search_learning_rate: float = 0.01
+    lam: float = 0.003
+    window: int = 7
+    restarts: int = 1
+    test_images: int = 64  # held-out faces per mask type
+
+
+CONFIGS = {
+    "paper": InpaintingConfig(),
+    # Minutes on 2 CPU cores: a 32x32 prior a quarter as wide, trained for ~1,000 steps.
+    "demo": InpaintingConfig(
+        image_size=32,
+        g_filters=128,
+        d_filters=32,
+        train_steps=1000,
+        steps_per_epoch=100,
+        search_iterations=400,
+        search_learning_rate=0.03,
+        window=5,
+        test_images=16,
+    ),
+    "smoke": InpaintingConfig(
+        image_size=16,
+        latent_dim=16,
+        g_filters=16,
+        d_filters=8,
+        batch_size=8,
+        train_steps=4,
+        steps_per_epoch=2,
+        search_iterations=4,
+        window=3,
+        test_images=4,
+    ),
+}
+
+
+def get_config(profile=None, **overrides):
+    """The ``InpaintingConfig`` for ``profile`` (default: ``$GAN_PAPERS_PROFILE`` or ``"demo"``)."""
+    config = CONFIGS[current_profile(profile)]
+    unknown = set(overrides) - {f.name for f in dataclasses.fields(InpaintingConfig)}
+    if unknown:
+        raise ValueError(f"`overrides` has unknown fields {sorted(unknown)}; see InpaintingConfig.")
+    return dataclasses.replace(config, **overrides)
+
+
+def differences_from_paper(config):
+    """Rows (field, paper value, this config's value) where ``config`` deviates from the paper."""
+    paper = CONFIGS["paper"]
+    return [
+        (f.name, getattr(paper, f.name), getattr(config, f.name))
+        for f in dataclasses.fields(InpaintingConfig)
+        if getattr(paper, f.name) != getattr(config, f.name)
+    ]
