@@ -14,10 +14,12 @@ Face papers (Yeh et al. 2017; Li et al. 2017):
 
 - ``faces``: procedural frontal faces with exact 11-class Helen parsing labels (``render_faces``,
   ``face_dataset``), deterministic by index and seed.
+- ``celeba``: CelebA as prepared by ``python -m data_scripts.celeba`` (``celeba_dataset``).
 
 TensorFlow is imported only when a ``tf.data`` pipeline is built.
 """
 
+from gan_papers.data.celeba import celeba_dataset, celeba_images
 from gan_papers.data.faces import (
     FACE_CLASSES,
     FACE_SPLITS,
@@ -32,6 +34,8 @@ from gan_papers.data.sr_pairs import benchmark_pairs, heldout_pairs, sr_folder_p
 from gan_papers.data.sr_training import div2k_dataset, folder_sr_dataset, sr_dataset
 
 __all__ = [
+    "celeba_dataset",
+    "celeba_images",
     "FACE_CLASSES",
     "FACE_SPLITS",
     "MIRRORED_CLASSES",
