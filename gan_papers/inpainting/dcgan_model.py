@@ -13,8 +13,9 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss, generator_loss
-from gan_papers.common.training import loss_scale_wrap, replicas_in_sync, scale_loss
+from gan_papers.common.training import replicas_in_sync, scale_loss
 from gan_papers.common.validation import check_positive_int
 
 _SEED_STATE = "seed_generator_state"
@@ -25,7 +26,7 @@ def _default_optimizer():
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
-class DCGAN(keras.Model):
+class DCGAN(GANModel):
     """A DCGAN: a generator (``build_generator``) trained against a discriminator (``build_discriminator``).
 
     ``fit`` takes a dataset of image batches in [-1, 1] (NHWC, the generator's output size), e.g. the
@@ -86,20 +87,9 @@ class DCGAN(keras.Model):
                 Section 4). Each is wrapped in a ``LossScaleOptimizer`` under ``mixed_float16``.
             **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
         """
-        super().compile(**kwargs)
-        # keras.Model.compile creates a default optimizer that a GAN never uses; fit() would build it
-        # with slots for every weight. The GAN's optimizers are g_optimizer and d_optimizer.
-        self.optimizer = None
-        if g_optimizer is None:
-            g_optimizer = _default_optimizer()
-        if d_optimizer is None:
-            d_optimizer = _default_optimizer()
-        self.g_optimizer = loss_scale_wrap(g_optimizer)
-        self.d_optimizer = loss_scale_wrap(d_optimizer)
-        # Create the optimizer variables now, so that load_weights / BackupAndRestore /
-        # load_model can restore their saved state before the first step.
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.compile_gan(
+            g_optimizer or _default_optimizer(), d_optimizer or _default_optimizer(), **kwargs
+        )
 
     @property
     def metrics(self):
@@ -188,32 +178,4 @@ class DCGAN(keras.Model):
             self.seed_generator.state.assign(store[_SEED_STATE])
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
-        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
-        return cls(**config)
-
-    def get_compile_config(self):
-        if not getattr(self, "compiled", False) or not hasattr(self, "g_optimizer"):
-            return {}
-        return {
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-        }
-
-    def compile_from_config(self, config):
-        if not config:
-            return
-        self.compile(
-            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
-            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
-        )
+        return {**super().get_config(), "seed": self.seed}

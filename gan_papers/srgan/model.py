@@ -10,13 +10,14 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss, generator_loss
-from gan_papers.common.training import loss_scale_wrap, replicas_in_sync, scale_loss
+from gan_papers.common.training import replicas_in_sync, scale_loss
 from gan_papers.srgan.content_loss import ContentLoss
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
-class SRGAN(keras.Model):
+class SRGAN(GANModel):
     """SRGAN: a generator (``build_generator``) trained against a discriminator (``build_discriminator``).
 
     Initialise ``generator`` from a trained SRResNet (``recipe.srgan_from_srresnet``): the paper does,
@@ -53,16 +54,10 @@ class SRGAN(keras.Model):
             content_loss: ``"mse"``, ``"vgg22"``, ``"vgg54"`` (the paper's SRGAN) or a ``ContentLoss``.
             **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
         """
-        super().compile(**kwargs)
-        # keras.Model.compile creates a default optimizer that a GAN never uses; fit() would build it
-        # with slots for every weight. The GAN's optimizers are g_optimizer and d_optimizer.
-        self.optimizer = None
         if g_optimizer is None:
             g_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.9)
         if d_optimizer is None:
             d_optimizer = keras.optimizers.Adam(1e-4, beta_1=0.9)
-        self.g_optimizer = loss_scale_wrap(g_optimizer)
-        self.d_optimizer = loss_scale_wrap(d_optimizer)
         if isinstance(content_loss, str):
             content_loss = ContentLoss(content_loss)
         if not isinstance(content_loss, ContentLoss):
@@ -71,10 +66,9 @@ class SRGAN(keras.Model):
                 f"received {content_loss!r}."
             )
         self.content_loss = content_loss
-        # Create the optimizer variables now, so that load_weights / BackupAndRestore /
-        # load_model can restore their saved state before the first step.
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.compile_gan(
+            g_optimizer, d_optimizer, compile_arguments={"content_loss": content_loss}, **kwargs
+        )
 
     @property
     def metrics(self):
@@ -121,34 +115,4 @@ class SRGAN(keras.Model):
         return self._log(*self._compute_losses(lr, hr, training=False))
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "adversarial_weight": self.adversarial_weight,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
-        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
-        return cls(**config)
-
-    def get_compile_config(self):
-        if not getattr(self, "compiled", False) or not hasattr(self, "g_optimizer"):
-            return {}
-        return {
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "content_loss": keras.saving.serialize_keras_object(self.content_loss),
-        }
-
-    def compile_from_config(self, config):
-        if not config:
-            return
-        self.compile(
-            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
-            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
-            content_loss=keras.saving.deserialize_keras_object(config["content_loss"]),
-        )
+        return {**super().get_config(), "adversarial_weight": self.adversarial_weight}
