@@ -9,6 +9,7 @@ Notebooks read the profile from the ``GAN_PAPERS_PROFILE`` environment variable 
 tagged ``parameters`` (so papermill can override it too).
 """
 
+import dataclasses
 import os
 
 PROFILES = ("smoke", "demo", "paper")
@@ -37,3 +38,25 @@ def select(configs, profile=None):
             f"`configs` must define every profile {list(PROFILES)}; missing {missing}."
         )
     return configs[profile]
+
+
+def config_for(configs, profile=None, **overrides):
+    """``configs[profile]`` (a frozen dataclass) with ``overrides`` applied, validated by name."""
+    config = select(configs, profile)
+    fields = {f.name for f in dataclasses.fields(config)}
+    unknown = set(overrides) - fields
+    if unknown:
+        raise ValueError(
+            f"`overrides` has unknown fields {sorted(unknown)}; {type(config).__name__} has "
+            f"{sorted(fields)}."
+        )
+    return dataclasses.replace(config, **overrides)
+
+
+def differences_from(config, reference):
+    """Rows (field, reference value, value) where dataclass ``config`` differs from ``reference``."""
+    return [
+        (f.name, getattr(reference, f.name), getattr(config, f.name))
+        for f in dataclasses.fields(config)
+        if getattr(reference, f.name) != getattr(config, f.name)
+    ]

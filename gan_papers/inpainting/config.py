@@ -6,7 +6,7 @@
 
 import dataclasses
 
-from gan_papers.common.profiles import current_profile
+from gan_papers.common.profiles import config_for, differences_from
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,18 +61,9 @@ CONFIGS = {
 
 def get_config(profile=None, **overrides):
     """The ``InpaintingConfig`` for ``profile`` (default: ``$GAN_PAPERS_PROFILE`` or ``"demo"``)."""
-    config = CONFIGS[current_profile(profile)]
-    unknown = set(overrides) - {f.name for f in dataclasses.fields(InpaintingConfig)}
-    if unknown:
-        raise ValueError(f"`overrides` has unknown fields {sorted(unknown)}; see InpaintingConfig.")
-    return dataclasses.replace(config, **overrides)
+    return config_for(CONFIGS, profile, **overrides)
 
 
 def differences_from_paper(config):
     """Rows (field, paper value, this config's value) where ``config`` deviates from the paper."""
-    paper = CONFIGS["paper"]
-    return [
-        (f.name, getattr(paper, f.name), getattr(config, f.name))
-        for f in dataclasses.fields(InpaintingConfig)
-        if getattr(paper, f.name) != getattr(config, f.name)
-    ]
+    return differences_from(config, CONFIGS["paper"])
