@@ -161,8 +161,10 @@ gaussian_data = sr_dataset(
     seed=SEED,
 )
 lr_gauss, _ = next(iter(gaussian_data))
+i = int(np.argmax(np.std(hr_batch, axis=(1, 2, 3))))  # the most textured crop shows the most
 fig = image_grid(
-    [hr_batch[0], lr_batch[0] * 2 - 1, lr_gauss[0] * 2 - 1],
+    [hr_batch[i], lr_batch[i] * 2 - 1, lr_gauss[i] * 2 - 1],
+    nrows=1,
     titles=["HR crop", "LR: bicubic x1/4", "LR: Gaussian blur + subsample"],
 )
 save_figure(fig, f"{RUN_DIR}/degradations.png")
