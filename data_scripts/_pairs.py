@@ -13,8 +13,11 @@ Image sizes are read from the file headers and each file is checked for truncati
 import json
 import os
 import pathlib
+import sys
 
 import numpy as np
+
+from data_scripts._archives import say
 
 HR_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp")
 LISTED = 10  # problems listed by name in the manifest and in messages; the rest are counted
@@ -149,3 +152,20 @@ def update_manifest(path, update):
     temp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(temp, path)
     return manifest
+
+
+def report_pairs(name, entry, scale):
+    """Print one split's HR/LR summary; return 1 if some HR image lacks a usable LR image, else 0."""
+    lr = entry["lr"][f"X{scale}"]
+    say(
+        f"{name}: {entry['hr_images']} HR images (expected {entry['expected_hr_images']}), "
+        f"{lr['pairs']} with a valid x{scale} LR image ({lr['lr_generated']} computed)."
+    )
+    if not problems(lr):
+        return 0
+    print(
+        f"error: {problems(lr)} {name} HR image(s) lack a usable LR image: "
+        f"{'; '.join(lr['problems'])}. Run with --make-lr to compute missing ones.",
+        file=sys.stderr,
+    )
+    return 1

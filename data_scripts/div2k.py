@@ -10,7 +10,7 @@ serve byte-identical files. Run ``python -m data_scripts.div2k --help`` for size
 import sys
 
 from data_scripts._archives import Archive, fetch_archive, human_size, parser, run, say
-from data_scripts._pairs import check_pairs, problems, update_manifest
+from data_scripts._pairs import check_pairs, report_pairs, update_manifest
 
 BASE_URL = "https://data.vision.ee.ethz.ch/cvl/DIV2K"
 SPLITS = {"train": 800, "valid": 100}  # split -> number of images (0001-0800, 0801-0900)
@@ -135,20 +135,9 @@ def _main(args):
     manifest = prepare(args.data_dir, args.scale, args.make_lr)
     status = 0
     for split, entry in manifest["splits"].items():
-        lr = entry["lr"][f"X{args.scale}"]
-        say(
-            f"DIV2K {split}: {entry['hr_images']} HR images (expected {entry['expected_hr_images']}), "
-            f"{lr['pairs']} with a valid x{args.scale} LR image ({lr['lr_generated']} computed)."
-        )
+        status |= report_pairs(f"DIV2K {split}", entry, args.scale)
         if entry["hr_images"] != entry["expected_hr_images"]:
             say(f"  note: the official {split} split has {entry['expected_hr_images']} images.")
-        if problems(lr):
-            status = 1
-            print(
-                f"error: {problems(lr)} {split} HR image(s) lack a usable LR image: "
-                f"{'; '.join(lr['problems'])}. Run with --make-lr to compute missing ones.",
-                file=sys.stderr,
-            )
     say(f"Manifest: {root / 'manifest.json'}")
     return status
 

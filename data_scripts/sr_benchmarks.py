@@ -10,7 +10,7 @@ published by its authors, so its SHA-256 is recorded on first download ("trust o
 import sys
 
 from data_scripts._archives import CHECKSUMS_FILE, Archive, fetch_archive, parser, run, say
-from data_scripts._pairs import check_pairs, problems, update_manifest
+from data_scripts._pairs import check_pairs, report_pairs, update_manifest
 
 BASE_URL = "https://cv.snu.ac.kr/research/EDSR"
 ARCHIVE = Archive("benchmark.tar", sha256=None, size_bytes=None)  # about 250 MB
@@ -92,20 +92,8 @@ def _main(args):
     manifest = prepare(args.data_dir, args.scale, args.make_lr)
     status = 0
     for name, entry in manifest["sets"].items():
-        lr = entry["lr"].get(f"X{args.scale}")
-        if lr is None:
-            continue
-        say(
-            f"{name}: {entry['hr_images']} HR images (expected {entry['expected_hr_images']}), "
-            f"{lr['pairs']} with a valid x{args.scale} LR image ({lr['lr_generated']} computed)."
-        )
-        if problems(lr):
-            status = 1
-            print(
-                f"error: {problems(lr)} {name} HR image(s) lack a usable LR image: "
-                f"{'; '.join(lr['problems'])}. Run with --make-lr to compute missing ones.",
-                file=sys.stderr,
-            )
+        if f"X{args.scale}" in entry["lr"]:
+            status |= report_pairs(name, entry, args.scale)
     say(f"Manifest: {root / 'manifest.json'}")
     return status
 
