@@ -12,10 +12,19 @@ import keras
 
 from gan_papers.common.training import loss_scale_wrap
 
+_SEED_STATE = "seed_generator_state"
+
 
 class GANModel(keras.Model):
     """Base of the papers' GAN models. Subclasses set ``self.generator``/``self.discriminator`` in
-    ``__init__`` (then call ``super().__init__`` first) and implement ``train_step``."""
+    ``__init__`` (then call ``super().__init__`` first) and implement ``train_step``.
+
+    A model with more networks lists them in ``SUBMODELS`` (what ``get_config`` serialises) and
+    compiles with ``compile_networks``. A ``seed_generator`` attribute has its state saved with the
+    weights.
+    """
+
+    SUBMODELS = ("generator", "discriminator")
 
     def compile_gan(self, g_optimizer, d_optimizer, compile_arguments=None, **kwargs):
         """Call from a subclass's ``compile``.
@@ -23,33 +32,60 @@ class GANModel(keras.Model):
         ``compile_arguments``: the subclass's other serialisable ``compile`` arguments (e.g. a
         content loss), restored by ``compile_from_config``.
         """
+        self.compile_networks(
+            {
+                "g_optimizer": (g_optimizer, self.generator),
+                "d_optimizer": (d_optimizer, self.discriminator),
+            },
+            compile_arguments,
+            **kwargs,
+        )
+
+    def compile_networks(self, optimizers, compile_arguments=None, **kwargs):
+        """``optimizers``: {attribute name: (optimizer, the network it trains)}."""
         super().compile(**kwargs)
         # keras.Model.compile creates a default optimizer that a GAN never uses; fit() would build
         # it with slots for every weight.
         self.optimizer = None
-        self.g_optimizer = loss_scale_wrap(g_optimizer)
-        self.d_optimizer = loss_scale_wrap(d_optimizer)
-        # Create the optimizer variables now, so that load_weights / BackupAndRestore /
-        # load_model can restore their saved state before the first step.
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
+        for attribute, (optimizer, network) in optimizers.items():
+            optimizer = loss_scale_wrap(optimizer)
+            setattr(self, attribute, optimizer)
+            # Create the optimizer variables now, so that load_weights / BackupAndRestore /
+            # load_model can restore their saved state before the first step.
+            optimizer.build(network.trainable_variables)
         self._compile_arguments = {
-            "g_optimizer": self.g_optimizer,
-            "d_optimizer": self.d_optimizer,
+            **{attribute: getattr(self, attribute) for attribute in optimizers},
             **(compile_arguments or {}),
         }
+
+    # Keras saves a layer's weights but not its seed generators' states: without these two methods
+    # a run resumed by BackupAndRestore would draw other random numbers than an uninterrupted one.
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        if hasattr(self, "seed_generator"):
+            store[_SEED_STATE] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        # Not super(): Keras refuses a store with more entries (the seed state) than variables.
+        for i, variable in enumerate(self._trainable_variables + self._non_trainable_variables):
+            variable.assign(store[f"{i}"])
+        # Files written without the state (e.g. by another version) keep the current one.
+        if hasattr(self, "seed_generator") and _SEED_STATE in store:
+            self.seed_generator.state.assign(store[_SEED_STATE])
 
     def get_config(self):
         return {
             **super().get_config(),
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            **{
+                name: keras.saving.serialize_keras_object(getattr(self, name))
+                for name in self.SUBMODELS
+            },
         }
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for name in ("generator", "discriminator"):
+        for name in cls.SUBMODELS:
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
 

@@ -33,3 +33,18 @@ def replicas_in_sync():
     gradients are summed over replicas, so the result is the gradient of the global-batch mean.
     """
     return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def draw_per_replica(draw, batch_size):
+    """``draw(n)`` for this replica's ``batch_size`` items, different on every replica.
+
+    Under ``tf.distribute`` every replica holds the same ``SeedGenerator`` state and so would draw
+    the same numbers. Instead each draws for the whole global batch and keeps its own slice: the
+    replicas get different numbers, the same ones a single device would draw for the global batch.
+    """
+    replicas = replicas_in_sync()
+    if replicas == 1:
+        return draw(batch_size)
+    replica = tf.distribute.get_replica_context()
+    index = 0 if replica is None else replica.replica_id_in_sync_group
+    return draw(batch_size * replicas)[index * batch_size : (index + 1) * batch_size]

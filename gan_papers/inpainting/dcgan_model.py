@@ -15,10 +15,8 @@ from keras import ops
 
 from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss, generator_loss
-from gan_papers.common.training import replicas_in_sync, scale_loss
+from gan_papers.common.training import draw_per_replica, replicas_in_sync, scale_loss
 from gan_papers.common.validation import check_positive_int
-
-_SEED_STATE = "seed_generator_state"
 
 
 def _default_optimizer():
@@ -108,16 +106,12 @@ class DCGAN(GANModel):
         """
         if isinstance(batch_size, int):
             batch_size = check_positive_int(batch_size, "batch_size")
-        replicas = replicas_in_sync()
-        replica = tf.distribute.get_replica_context()
-        index = 0 if replica is None else replica.replica_id_in_sync_group
-        z = keras.random.uniform(
-            (batch_size * replicas, self.latent_dim),
-            minval=-1.0,
-            maxval=1.0,
-            seed=self.seed_generator,
+        return draw_per_replica(
+            lambda n: keras.random.uniform(
+                (n, self.latent_dim), minval=-1.0, maxval=1.0, seed=self.seed_generator
+            ),
+            batch_size,
         )
-        return z[index * batch_size : (index + 1) * batch_size]
 
     def _check_images(self, images):
         # Static shapes are known when train_step is traced, so this costs nothing per step and
@@ -165,17 +159,6 @@ class DCGAN(GANModel):
         self.d_real_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))))
         self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32"))))
         return {m.name: m.result() for m in self.metrics}
-
-    # Keras saves a layer's weights but not its seed generators' states: without these two methods
-    # a run resumed by BackupAndRestore would draw other codes than an uninterrupted one.
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        store[_SEED_STATE] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        # Files written without the state (e.g. by another version) keep the current one.
-        if _SEED_STATE in store:
-            self.seed_generator.state.assign(store[_SEED_STATE])
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}
