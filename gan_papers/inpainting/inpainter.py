@@ -73,7 +73,7 @@ class SemanticInpainter:
         log_every=50,
         keep_frames=False,
         progress=True,
-        jit_compile=True,
+        jit_compile="auto",
         seed=0,
     ):
         """Complete ``images`` (B, H, W, 3) in [-1, 1] where ``masks`` (B, H, W, 1) is 0.
@@ -81,6 +81,11 @@ class SemanticInpainter:
         Pixels under the hole may hold anything: only known pixels are read. Returns an
         ``InpaintingResult``. ``blend=False`` skips Poisson blending (``blended`` then pastes G(z)
         into the hole unchanged).
+
+        ``jit_compile`` is the search's ``compile`` argument: ``"auto"`` (Keras' default) uses XLA on
+        a GPU only, because on a CPU XLA makes DCGAN's transposed convolutions 2-4 times slower
+        (``benchmarks/inpainting.py``). The blending is compiled with XLA unless it is ``False``:
+        its conjugate-gradient loop is several times faster so, on any device.
         """
         check_image_batch(images, "images")
         check_mask(masks, "masks", like=images)
@@ -137,7 +142,7 @@ class SemanticInpainter:
         generated = np.asarray(self.generator(codes, training=False), dtype=np.float32)
         if blend:
             # Compiled, the conjugate-gradient loop runs ~10x faster than eagerly.
-            solve = tf.function(poisson_blend, jit_compile=jit_compile)
+            solve = tf.function(poisson_blend, jit_compile=jit_compile is not False)
             blended = np.asarray(solve(generated, corrupted, masks))
         else:
             blended = corrupted + (1.0 - masks) * generated
