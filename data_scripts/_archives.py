@@ -9,6 +9,12 @@ verified digest is written to that file, in the format of GNU ``sha256sum``, so
 
 After a successful extraction a marker ``.<archive>.done`` is written next to the extracted folders;
 with it a re-run skips the archive entirely (no network access, no hashing), until ``--force``.
+
+Trust on first use must not trust a web page: some hosts answer a scripted request with an HTML page
+(a login, quota or "moved" page) and status 200. With ``fetch_archive(..., check=archive_problem)`` a
+download is checked under a hidden staging name and only then takes its final name and has its digest
+recorded; a web page instead raises ``HostRefused``, which a script turns into a message saying what to
+download by hand and where to put it.
 """
 
 import argparse
@@ -17,6 +23,8 @@ import json
 import os
 import pathlib
 import sys
+import tarfile
+import zipfile
 
 from data_scripts._download import ChecksumError, DownloadError, download
 from data_scripts._extract import extract
@@ -32,6 +40,26 @@ class Archive:
     filename: str
     sha256: str | None
     size_bytes: int | None = None
+
+
+class HostRefused(DownloadError):
+    """The host did not deliver ``file``: an HTTP or network error, or a web page in its place."""
+
+    def __init__(self, file, url, reason):
+        super().__init__(f"{file} from {url}: {reason}.")
+        # Not `filename`: OSError's own attribute of that name would change how it prints.
+        self.file, self.url, self.reason = file, url, reason
+
+
+def archive_problem(path):
+    """Why the file at ``path`` is not a zip or tar archive (say, a web page), or None if it is one."""
+    with open(path, "rb") as file:
+        head = file.read(1024).lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head")) or b"<html" in head[:512]:
+        return "the server sent a web page (HTML) instead of the file"
+    if zipfile.is_zipfile(path) or tarfile.is_tarfile(path):
+        return None
+    return "the file received is neither a zip nor a tar archive"
 
 
 def human_size(size_bytes):
@@ -83,12 +111,51 @@ def say(message):
     print(message, flush=True)
 
 
-def fetch_archive(archive, base_url, data_dir, extract_dir, force=False, progress=True):
+def _download_checked(filename, url, path, expected, check, progress):
+    """``download`` for ``fetch_archive(check=...)``: the content is checked before anything is kept."""
+    if path.exists():  # a finished download, or a file placed by hand
+        digest = download(url, path, sha256=expected, progress=progress)
+        problem = check(path)
+        if problem:
+            raise ValueError(
+                f"{path} is not {filename}: {problem}. Delete it and run again, or put the "
+                "right file there by hand."
+            )
+        return digest
+    staging = path.with_name(f".{filename}.unverified")
+    try:
+        digest = download(url, staging, progress=progress)
+    except DownloadError as error:
+        # The HTTP or network error says it best; the DownloadError would name the staging file.
+        cause = error.__cause__ or error.__context__ or error
+        raise HostRefused(filename, url, str(cause).rstrip(".")) from None
+    # The content first: a web page is a refusal, not a corrupt download.
+    problem = check(staging)
+    if problem is None and expected is not None and digest != expected:
+        staging.unlink()
+        raise ChecksumError(
+            f"Checksum mismatch for {filename} (from {url}): expected SHA-256 {expected}, "
+            f"received {digest}. The download was deleted; run again."
+        )
+    if problem:
+        staging.unlink()
+        raise HostRefused(filename, url, problem)
+    os.replace(staging, path)
+    return digest
+
+
+def fetch_archive(archive, base_url, data_dir, extract_dir, force=False, progress=True, check=None):
     """Make sure ``archive`` is downloaded, verified and extracted into ``extract_dir``.
 
     Returns the archive's SHA-256. Steps already done are skipped: a ``.done`` marker skips
     everything (unless ``force``), an archive present in ``<data_dir>/downloads/`` is verified
     instead of downloaded.
+
+    ``check``: None, or a function ``path -> reason or None`` saying whether a file is really the
+    archive (``archive_problem``). With it, a fresh download is checked under a hidden staging name
+    before it takes its final name and before its digest is recorded, and a host that does not
+    deliver the file raises ``HostRefused``; a file placed by hand that fails the check raises
+    ``ValueError`` naming it.
     """
     downloads = pathlib.Path(data_dir) / "downloads"
     extract_dir = pathlib.Path(extract_dir)
@@ -107,7 +174,10 @@ def fetch_archive(archive, base_url, data_dir, extract_dir, force=False, progres
     else:
         size = f" ({human_size(archive.size_bytes)})" if archive.size_bytes else ""
         say(f"{archive.filename}: downloading {url}{size}.")
-    digest = download(url, path, sha256=expected, progress=progress)
+    if check is None:
+        digest = download(url, path, sha256=expected, progress=progress)
+    else:
+        digest = _download_checked(archive.filename, url, path, expected, check, progress)
     if expected is None:
         say(
             f"{archive.filename}: no published checksum; recorded SHA-256 {digest} in {checksums} "
@@ -123,8 +193,9 @@ def fetch_archive(archive, base_url, data_dir, extract_dir, force=False, progres
     return digest
 
 
-def parser(prog, description, epilog, default_base_url):
-    """The options every dataset script shares."""
+def parser(prog, description, epilog, default_base_url, sr_options=True):
+    """The options every dataset script shares; ``sr_options`` adds the super-resolution ones
+    (``--scale``, ``--make-lr``)."""
     result = argparse.ArgumentParser(
         prog=prog,
         description=description,
@@ -137,13 +208,14 @@ def parser(prog, description, epilog, default_base_url):
         default=pathlib.Path("data"),
         help="root folder of the datasets (default: data, git-ignored)",
     )
-    result.add_argument(
-        "--scale",
-        type=int,
-        choices=SCALES,
-        default=4,
-        help="downscaling factor of the LR images to fetch and check (default: 4, the paper's)",
-    )
+    if sr_options:
+        result.add_argument(
+            "--scale",
+            type=int,
+            choices=SCALES,
+            default=4,
+            help="downscaling factor of the LR images to fetch and check (default: 4, the paper's)",
+        )
     result.add_argument(
         "--base-url",
         default=default_base_url,
@@ -156,12 +228,13 @@ def parser(prog, description, epilog, default_base_url):
         help="verify and extract again even where a .done marker says it was done "
         "(downloaded archives are kept and re-verified, not fetched again)",
     )
-    result.add_argument(
-        "--make-lr",
-        action="store_true",
-        help="compute missing LR images from their HR images with MATLAB-compatible bicubic "
-        "(gan_papers.common.imresize) instead of reporting them",
-    )
+    if sr_options:
+        result.add_argument(
+            "--make-lr",
+            action="store_true",
+            help="compute missing LR images from their HR images with MATLAB-compatible bicubic "
+            "(gan_papers.common.imresize) instead of reporting them",
+        )
     result.add_argument("--no-progress", action="store_true", help="no progress bars")
     return result
 

@@ -29,6 +29,7 @@ from gan_papers.data.faces import (
     label_colors,
     render_faces,
 )
+from gan_papers.data.helen import helen_dataset, helen_images
 from gan_papers.data.photos import HELDOUT_PHOTOS, TRAIN_PHOTOS, builtin_photos
 from gan_papers.data.sr_pairs import benchmark_pairs, heldout_pairs, sr_folder_pairs
 from gan_papers.data.sr_training import div2k_dataset, folder_sr_dataset, sr_dataset
@@ -43,6 +44,8 @@ __all__ = [
     "face_dataset",
     "label_colors",
     "render_faces",
+    "helen_dataset",
+    "helen_images",
     "HELDOUT_PHOTOS",
     "TRAIN_PHOTOS",
     "benchmark_pairs",

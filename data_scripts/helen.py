@@ -1,0 +1,430 @@
+"""Download, verify, extract and prepare Helen face parsing (Smith et al., CVPR 2013) for Li et al. 2017.
+
+Li et al. 2017 (*Generative Face Completion*) pretrain on Helen the face parsing network whose
+semantic loss guides the completion network: 2,330 faces with 11-class label maps, the annotations of
+Smith, Zhang, Brandt, Lin and Yang (*Exemplar-Based Face Parsing*, CVPR 2013) for the Helen photos of
+Le et al. (ECCV 2012). This script fetches the "resized" version of those annotations,
+``SmithCVPR2013_dataset_resized.zip``, from the project page. Inside (top folder
+``SmithCVPR2013_dataset_resized/``)::
+
+    images/<name>.jpg                        the photo
+    labels/<name>/<name>_lbl00.png ... _lbl10.png
+                                             one 8-bit grey map per class: 0 = probability 0,
+                                             255 = probability 1 (the authors' "label probability maps")
+    exemplars.txt, tuning.txt, testing.txt   the paper's 2,000 training, 230 tuning and 100 test faces,
+                                             one ``<index> , <name>`` line each (``1 , 100032540_1``)
+
+Label ``lblKK`` is class ``KK`` of ``gan_papers.data.FACE_CLASSES``, the same order: background, face
+skin, left brow, right brow, left eye, right eye, nose, upper lip, inner mouth, lower lip, hair. The
+dataset's README names lbl02/lbl04 "left eyebrow"/"left eye" without saying whether that is the left
+of the image or the person's own left; we could not establish it without the images at hand, so the
+order is kept as it is. ``FACE_CLASSES`` means the image's left (smaller column index): check a few
+prepared label maps before mixing Helen with the procedural faces in one training set, and swap
+2 <-> 3 and 4 <-> 5 (``MIRRORED_CLASSES``) if Helen turns out to mean the person's left. Helen's skin
+also excludes ears and neck (its README), where the procedural faces count them as skin.
+
+Preparation, per face (our choices; neither paper describes this step):
+
+- **Merge**: the label of a pixel is the class whose map is highest there (argmax over the 11 maps;
+  a tie goes to the smaller class index, so a pixel where every map is 0 is background).
+- **Crop**: Helen photos are large and not aligned. The crop is the bounding square of the pixels
+  not labelled background (hair included), centred on their bounding box, enlarged by ``--margin``
+  times its side on each side (default 0.1), then moved to lie inside the image and, when larger
+  than the image's shorter side, shrunk to it.
+- **Resize** to ``--size`` (default 128, the face size of Li et al.): the image by area averaging
+  (``data_scripts.celeba.area_resize``) when the crop is at least that large, bicubic otherwise;
+  the label map by nearest neighbour (output pixel ``i`` takes crop pixel ``floor((i + 0.5) * side /
+  size)``), so labels stay classes.
+
+A face whose photo or label maps are missing, unreadable, of different sizes, or hold no labelled
+pixel is skipped; the skipped faces are counted in one warning and listed in the manifest.
+
+The archive's authors publish no checksum: its SHA-256 is recorded on first download (trust on
+first use, ``data_scripts._archives``), after checking that the host sent a zip and not a web page.
+"""
+
+import argparse
+import json
+import pathlib
+import re
+import sys
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from data_scripts._archives import (
+    CHECKSUMS_FILE,
+    Archive,
+    HostRefused,
+    archive_problem,
+    fetch_archive,
+    parser,
+    run,
+    say,
+    write_atomic,
+)
+from data_scripts.celeba import _positive_int, area_resize, remove_stale_temps, write_png
+from gan_papers.data.faces import FACE_CLASSES
+
+HOMEPAGE = "https://pages.cs.wisc.edu/~lizhang/projects/face-parsing/"
+BASE_URL = HOMEPAGE.rstrip("/")  # also reachable as www.cs.wisc.edu/~lizhang/projects/face-parsing
+ARCHIVE = Archive("SmithCVPR2013_dataset_resized.zip", sha256=None, size_bytes=None)
+TOP_FOLDER = "SmithCVPR2013_dataset_resized"
+SPLIT_LISTS = {"train": "exemplars.txt", "valid": "tuning.txt", "test": "testing.txt"}
+SPLITS = {"train": 2000, "valid": 230, "test": 100}  # faces per list in the paper
+DEFAULT_SIZE = 128
+DEFAULT_MARGIN = 0.1
+LISTED = 10  # problems listed by name; the rest are counted
+_LIST_LINE = re.compile(r"\s*(\d+)\s*,\s*(\S+)\s*")
+
+
+def source_folder(data_dir):
+    """``<data_dir>/helen/SmithCVPR2013_dataset_resized``: the extracted archive."""
+    return pathlib.Path(data_dir) / "helen" / TOP_FOLDER
+
+
+def prepared_folder(data_dir, size):
+    """``<data_dir>/helen/prepared_<size>``, the folder ``gan_papers.data.helen_dataset`` reads."""
+    return pathlib.Path(data_dir) / "helen" / f"prepared_{size}"
+
+
+def read_split_list(path):
+    """The face names of one of Helen's lists (``<index> , <name>`` per line), in the file's order."""
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise ValueError(
+            f"{path} does not exist; expected the split lists of {ARCHIVE.filename} there "
+            "(run again with --force to extract the archive again)."
+        )
+    names = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        match = _LIST_LINE.fullmatch(line)
+        if match is None:
+            raise ValueError(
+                f"{path}, line {number}: expected '<index> , <name>' (e.g. '1 , 100032540_1'); "
+                f"received {line!r}."
+            )
+        names.append(match.group(2))
+    return names
+
+
+# --------------------------------------------------------------------------------------------
+# One face: merge, crop, resize
+# --------------------------------------------------------------------------------------------
+
+
+def merge_labels(maps):
+    """The (K, H, W) class maps -> uint8 (H, W) label map: the argmax, ties to the smaller class."""
+    return np.argmax(np.asarray(maps), axis=0).astype(np.uint8)
+
+
+def crop_box(labels, margin=DEFAULT_MARGIN):
+    """``(top, left, side)`` of the crop square of a label map (see the module docstring)."""
+    rows = np.flatnonzero(np.any(labels != 0, axis=1))
+    cols = np.flatnonzero(np.any(labels != 0, axis=0))
+    if rows.size == 0:
+        raise Mismatch("no pixel is labelled other than background")
+    height, width = labels.shape
+    extent = max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1)
+    side = int(min(round(extent * (1 + 2 * margin)), height, width))
+    # The square is centred on the box; moved inside the image where it would stick out.
+    top = int(np.floor((rows[0] + rows[-1] + 1 - side) / 2 + 0.5))
+    left = int(np.floor((cols[0] + cols[-1] + 1 - side) / 2 + 0.5))
+    return min(max(top, 0), height - side), min(max(left, 0), width - side), side
+
+
+def resize_image(image, size):
+    """A uint8 square HxHx3 image at ``size``: area average when shrinking, bicubic when enlarging."""
+    if image.shape[0] >= size:
+        return area_resize(image, size)
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BICUBIC))
+
+
+def resize_labels(labels, size):
+    """A square label map at ``size`` by nearest neighbour, sampled at the output pixel centres."""
+    pick = np.floor((np.arange(size) + 0.5) * (labels.shape[0] / size)).astype(np.int64)
+    return labels[np.ix_(pick, pick)]
+
+
+def read_face(source, name):
+    """``(image uint8 HxWx3, maps uint8 KxHxW)`` of one face; raises what PIL raises, or ValueError."""
+    from PIL import Image
+
+    with Image.open(source / "images" / f"{name}.jpg") as file:
+        image = np.asarray(file.convert("RGB"))
+    maps = []
+    for k in range(len(FACE_CLASSES)):
+        path = source / "labels" / name / f"{name}_lbl{k:02d}.png"
+        with Image.open(path) as file:
+            maps.append(np.asarray(file.convert("L")))
+        if maps[-1].shape != image.shape[:2]:
+            raise Mismatch(
+                f"{path.name} is {maps[-1].shape[0]}x{maps[-1].shape[1]}, the photo "
+                f"{image.shape[0]}x{image.shape[1]}"
+            )
+    return image, np.stack(maps)
+
+
+def prepare_face(source, name, out, size, margin):
+    """Merge, crop and resize one face into ``out/images/<name>.png`` and ``out/labels/<name>.png``."""
+    image, maps = read_face(source, name)
+    labels = merge_labels(maps)
+    top, left, side = crop_box(labels, margin)
+    window = np.s_[top : top + side, left : left + side]
+    # Labels first: a face counts as prepared once its image exists (see `prepare`).
+    write_png(resize_labels(labels[window], size), out / "labels" / f"{name}.png")
+    write_png(resize_image(image[window], size), out / "images" / f"{name}.png")
+
+
+class Mismatch(ValueError):
+    """A face whose files are readable but do not fit together (sizes), or hold no face."""
+
+
+def _status(error):
+    if isinstance(error, FileNotFoundError):
+        return "missing"
+    return "mismatched" if isinstance(error, Mismatch) else "unreadable"
+
+
+# --------------------------------------------------------------------------------------------
+# All faces
+# --------------------------------------------------------------------------------------------
+
+
+def prepare(
+    data_dir,
+    size=DEFAULT_SIZE,
+    margin=DEFAULT_MARGIN,
+    limit=None,
+    force=False,
+    progress=True,
+    sources=None,
+):
+    """Prepare the faces of the three lists into ``prepared_<size>/<split>/``; return the manifest.
+
+    Args:
+        data_dir: the data folder holding ``helen/SmithCVPR2013_dataset_resized/``.
+        size: side of the prepared square faces, in pixels.
+        margin: crop margin on each side, as a fraction of the labelled square's side.
+        limit: prepare only the first ``limit`` faces of each list (None: all).
+        force: prepare every face again, even those already there.
+        progress: show a tqdm progress bar.
+        sources: the archive's SHA-256, recorded in the manifest.
+    """
+    source = source_folder(data_dir)
+    folder = prepared_folder(data_dir, size)
+    earlier = folder / "manifest.json"
+    if earlier.exists() and not force:
+        margin_before = json.loads(earlier.read_text(encoding="utf-8"))["crop"]["margin"]
+        if margin_before != margin:
+            # One folder must not mix two crops: prepare every face again.
+            say(f"{folder} was prepared with --margin {margin_before}: preparing it all again.")
+            force = True
+    splits = {}
+    for split, list_name in SPLIT_LISTS.items():
+        names = read_split_list(source / list_name)
+        names = names if limit is None else names[:limit]
+        out = folder / split
+        for sub in ("images", "labels"):
+            (out / sub).mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(out / sub)
+        entry = {"listed": len(names), "written": 0, "already_there": 0}
+        entry.update({"missing": 0, "unreadable": 0, "mismatched": 0, "problems": []})
+        for name in tqdm(names, desc=f"helen {split} {size}px", disable=not progress):
+            done = all((out / sub / f"{name}.png").exists() for sub in ("images", "labels"))
+            if done and not force:
+                entry["already_there"] += 1
+                continue
+            try:
+                prepare_face(source, name, out, size, margin)
+            # PIL raises OSError (truncated file), SyntaxError or ValueError for damaged images.
+            except (OSError, SyntaxError, ValueError) as error:
+                entry[_status(error)] += 1
+                if len(entry["problems"]) < LISTED:
+                    entry["problems"].append(f"{name} ({type(error).__name__}: {error})")
+                continue
+            entry["written"] += 1
+        # What a loader will find: the faces with both files, from this run or an earlier one.
+        images = (out / "images").glob("*.png")
+        entry["faces"] = sum(1 for path in images if (out / "labels" / path.name).exists())
+        entry["official_faces"] = SPLITS[split]
+        splits[split] = entry
+    manifest = {
+        "dataset": "Helen face parsing (Smith et al., CVPR 2013), resized version",
+        "size": size,
+        "classes": list(FACE_CLASSES),
+        "merge": "argmax over the 11 label probability maps lbl00..lbl10; ties to the smaller class",
+        "crop": {
+            "rule": "bounding square of the non-background pixels, centred on their bounding box, "
+            "enlarged by `margin` x its side on each side, moved inside the image, at most the "
+            "image's shorter side (our choice)",
+            "margin": margin,
+        },
+        "resize": f"image: area average to {size}x{size} (bicubic where the crop is smaller); "
+        "labels: nearest neighbour at the output pixel centres",
+        "limit": limit,
+        "sources": sources or {},
+        "splits": splits,
+    }
+    write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def manual_download_message(error, data_dir):
+    """What to download by hand, from where, and where to put it."""
+    downloads = (pathlib.Path(data_dir) / "downloads").resolve()
+    return "\n".join(
+        [
+            f"Helen could not be downloaded: {error}",
+            "Download it by hand:",
+            f"  1. In a browser, open {HOMEPAGE} and download the resized annotations,",
+            f"     {ARCHIVE.filename}.",
+            f"  2. Put it, under that name, into {downloads}/",
+            "  3. Run the same command again: the archive is checked, its SHA-256 recorded (or compared",
+            f"     with the one already in {CHECKSUMS_FILE}) and used without network access.",
+        ]
+    )
+
+
+def _margin(text):
+    value = float(text)
+    if not 0 <= value <= 2:
+        raise argparse.ArgumentTypeError(f"must be a number in [0, 2]; received {text}")
+    return value
+
+
+DESCRIPTION = f"""\
+Download Helen face parsing (Smith et al., CVPR 2013: 2,330 Helen photos with 11-class label maps,
+resized version), verify and extract it, then merge each face's 11 class maps into one label map,
+crop a square around the face and resize photo and labels for Li et al. 2017's face parser.
+
+What is downloaded (from --base-url, default {BASE_URL}/):
+  {ARCHIVE.filename}   photos, 11 label maps per face, the split lists
+  Its authors publish no checksum: the SHA-256 of the first download is recorded in
+  <data-dir>/downloads/{CHECKSUMS_FILE} (trust on first use) and every later download or copy
+  placed by hand must match it. Delete that line to accept a different archive.
+
+Classes (lbl00..lbl10, the order of gan_papers.data.FACE_CLASSES):
+  {", ".join(FACE_CLASSES)}
+
+Crop (our choice): the bounding square of the non-background pixels, enlarged by --margin times its
+side on each side, moved inside the photo; then area-averaged (photo) and nearest-neighbour (labels)
+to --size x --size."""
+
+EPILOG = f"""\
+Layout written under --data-dir (the one gan_papers.data.helen_dataset reads):
+  downloads/{ARCHIVE.filename}        kept so a re-run need not fetch it
+  downloads/{CHECKSUMS_FILE}                        its SHA-256 (`sha256sum -c` format)
+  helen/{TOP_FOLDER}/images/<name>.jpg, labels/<name>/<name>_lbl00.png ...
+  helen/prepared_128/train/images/<name>.png          2,000 faces of exemplars.txt (RGB)
+  helen/prepared_128/train/labels/<name>.png          their label maps (8-bit grey, values 0..10)
+  helen/prepared_128/valid/...                        230 faces of tuning.txt
+  helen/prepared_128/test/...                         100 faces of testing.txt
+  helen/prepared_128/manifest.json                    counts per split, crop and resize, problems
+  (--size 64: helen/prepared_64/..., and so on)
+
+Interrupted? Run the same command again: the download resumes (HTTP Range), the archive takes its
+final name only after its content (a zip, not a web page) and checksum were checked, it is extracted
+once (a .done marker), and faces already prepared are skipped (all are prepared again when --margin
+changed). --force does every step again.
+
+The host refuses, or answers with a web page? The script says so and exits with status 1. Then
+download {ARCHIVE.filename} in a browser from
+  {HOMEPAGE}
+put it into <data-dir>/downloads/ and run the same command; it is then used without network access.
+A folder holding the file also works with --base-url file:///path/to/folder.
+
+Quick start: --limit 100 prepares only the first 100 faces of each list.
+"""
+
+
+def build_parser():
+    result = parser("python -m data_scripts.helen", DESCRIPTION, EPILOG, BASE_URL, sr_options=False)
+    result.add_argument(
+        "--size",
+        type=_positive_int,
+        default=DEFAULT_SIZE,
+        help=f"side of the prepared faces in pixels (default: {DEFAULT_SIZE}, Li et al.'s)",
+    )
+    result.add_argument(
+        "--margin",
+        type=_margin,
+        default=DEFAULT_MARGIN,
+        help="crop margin on each side of the labelled square, as a fraction of its side "
+        f"(default: {DEFAULT_MARGIN}, our choice)",
+    )
+    result.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=None,
+        help="prepare only the first N faces of each list (default: all)",
+    )
+    return result
+
+
+def _main(args):
+    root = args.data_dir / "helen"
+    progress = not args.no_progress
+    try:
+        digest = fetch_archive(
+            ARCHIVE, args.base_url, args.data_dir, root, args.force, progress, archive_problem
+        )
+    except HostRefused as error:
+        print(f"error: {manual_download_message(error, args.data_dir)}", file=sys.stderr)
+        return 1
+    if not source_folder(args.data_dir).is_dir():
+        raise ValueError(
+            f"{ARCHIVE.filename} holds no {TOP_FOLDER}/ folder: it is not the Helen archive "
+            f"(delete it from {args.data_dir / 'downloads'} and its line from {CHECKSUMS_FILE})."
+        )
+    manifest = prepare(
+        args.data_dir,
+        args.size,
+        args.margin,
+        args.limit,
+        args.force,
+        progress,
+        sources={ARCHIVE.filename: digest},
+    )
+    folder = prepared_folder(args.data_dir, args.size)
+    skipped = []
+    for split, entry in manifest["splits"].items():
+        say(
+            f"Helen {args.size}x{args.size} {split}: {entry['faces']} faces in {folder / split} "
+            f"({entry['written']} written now, {entry['already_there']} already there; the paper's "
+            f"list has {entry['official_faces']:,})."
+        )
+        skipped += [(split, problem) for problem in entry["problems"]]
+    counts = {
+        kind: sum(entry[kind] for entry in manifest["splits"].values())
+        for kind in ("missing", "unreadable", "mismatched")
+    }
+    if sum(counts.values()):
+        split, first = skipped[0]
+        print(
+            f"warning: skipped {sum(counts.values())} face(s) ({counts['missing']} missing, "
+            f"{counts['unreadable']} unreadable, {counts['mismatched']} mismatched); the first: "
+            f"{first} in {split}. The manifest lists the first {LISTED} of each split.",
+            file=sys.stderr,
+        )
+    say(f"Manifest: {folder / 'manifest.json'}")
+    return 0
+
+
+def main(argv=None):
+    """Command line entry point; returns the exit status (0: data ready)."""
+    args = build_parser().parse_args(argv)
+    return run(lambda: _main(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
