@@ -48,3 +48,29 @@ def draw_per_replica(draw, batch_size):
     replica = tf.distribute.get_replica_context()
     index = 0 if replica is None else replica.replica_id_in_sync_group
     return draw(batch_size * replicas)[index * batch_size : (index + 1) * batch_size]
+
+
+def apply_if(condition, optimizer, grads, variables):
+    """``optimizer.apply(grads, variables)`` if ``condition`` (a scalar bool tensor) holds; otherwise
+    nothing at all: the weights, the optimizer's slots and its ``iterations`` stay as they are.
+    (Multiplying the gradients by zero instead would not: Adam's momentum would still move the
+    weights, and ``iterations`` would advance.)
+
+    On one device a ``tf.cond`` around ``apply`` does it (XLA included). Under ``tf.distribute``,
+    ``apply`` synchronises the replicas (``merge_call``), which a ``tf.cond`` in a replica context
+    must not contain: there the ``tf.cond`` runs in the cross-replica context and applies on every
+    replica from it, the way Keras' ``LossScaleOptimizer`` skips its non-finite steps.
+    """
+    if not tf.distribute.has_strategy():
+        tf.cond(condition, lambda: optimizer.apply(grads, variables), lambda: None)
+        return
+
+    def cross_replica(distribution, condition, grads):
+        def apply():
+            distribution.extended.call_for_each_replica(optimizer.apply, args=(grads, variables))
+
+        # The condition must be the same on every replica (compute it from all-reduced values);
+        # the first replica's decides.
+        tf.cond(distribution.experimental_local_results(condition)[0], apply, lambda: None)
+
+    tf.distribute.get_replica_context().merge_call(cross_replica, args=(condition, grads))

@@ -1,0 +1,104 @@
+"""The completion generator of Li et al. 2017 (Section 3.1, Figure 2): an encoder-decoder.
+
+The paper describes the encoder as VGG-19's conv1 to pool3 plus two convolutions, a pooling layer and
+a fully connected layer, and a symmetric decoder with unpooling. The authors' released code fixes the
+details, which are this builder's defaults (128x128 faces): 3x3 convolutions with ReLU and **no batch
+norm anywhere**, and
+
+    encoder: conv 32, 32 -> pool -> 64, 64 -> pool -> 128, 128 -> pool -> 256 x4 -> pool   (8x8x256)
+             -> FC 4096
+    decoder: FC 16384 -> 8x8x256 -> unpool -> 64, 64, 64, 128 -> unpool -> 64, 64 -> unpool -> 64, 32
+             -> unpool -> 32, 32 -> conv 3 (linear)
+
+Each unpooling reuses the indices of the encoder's pooling at the same scale (SegNet), which is why
+every decoder stage ends with the channel count of that pooling. The input is the masked face with
+its hole filled with uniform noise in [-1, 1] (the authors' code; ``FaceCompletionGAN`` does it); the
+output is linear, and only its hole pixels are kept (the composite).
+
+``widths`` scales the encoder (the decoder follows it) and ``fc_units`` the bottleneck, so the demo
+profile can train a thinner network on smaller faces; ``unpooling=False`` replaces unpooling with
+nearest-neighbour upsampling (a deviation, for comparison).
+"""
+
+import keras
+from keras import layers
+
+from gan_papers.common.validation import check_positive_int
+from gan_papers.face_completion.unpooling import MaxPoolingWithIndices, MaxUnpooling
+
+PAPER_WIDTHS = (32, 64, 128, 256)
+PAPER_FC_UNITS = 4096
+STAGES = 4  # four poolings: the image size must be a multiple of 16
+
+
+def check_widths(widths, name="widths", count=4):
+    """``widths`` as a tuple of ``count`` positive ints, or ``ValueError``."""
+    try:
+        widths = tuple(widths)
+    except TypeError:
+        widths = (widths,)
+    if len(widths) != count:
+        raise ValueError(
+            f"`{name}` must hold {count} layer widths; received {widths!r} ({len(widths)})."
+        )
+    return tuple(check_positive_int(w, f"{name}[{i}]") for i, w in enumerate(widths))
+
+
+def check_image_size(image_size, multiple, name="image_size"):
+    """``image_size`` as an int that is a positive multiple of ``multiple``, or ``ValueError``."""
+    image_size = check_positive_int(image_size, name)
+    if image_size % multiple:
+        raise ValueError(
+            f"`{name}` must be a multiple of {multiple} (the networks halve it that many "
+            f"times); received {image_size}."
+        )
+    return image_size
+
+
+def _conv(filters, name):
+    return layers.Conv2D(filters, 3, padding="same", activation="relu", name=name)
+
+
+def build_generator(
+    image_size=128, widths=PAPER_WIDTHS, fc_units=PAPER_FC_UNITS, unpooling=True, name="generator"
+):
+    """The encoder-decoder generator: noise-filled face (B, S, S, 3) -> completed face (linear).
+
+    Args:
+        image_size: S, a multiple of 16 (128 in the paper).
+        widths: the encoder's four stage widths (paper: 32, 64, 128, 256); the decoder's inner
+            width is ``widths[1]``, and each decoder stage ends with its encoder stage's width.
+        fc_units: the fully connected bottleneck (paper: 4096).
+        unpooling: ``True`` (the paper) unpools with the encoder's max-pooling indices;
+            ``False`` upsamples by repetition instead (a deviation).
+    """
+    image_size = check_image_size(image_size, 2**STAGES)
+    w1, w2, w3, w4 = check_widths(widths)
+    fc_units = check_positive_int(fc_units, "fc_units")
+    bottleneck = image_size // 2**STAGES
+
+    faces = keras.Input((image_size, image_size, 3), name="noisy_faces")
+    x = faces
+    indices = []
+    for stage, convs in enumerate(((w1, w1), (w2, w2), (w3, w3), (w4, w4, w4, w4)), start=1):
+        for i, filters in enumerate(convs, start=1):
+            x = _conv(filters, f"enc{stage}_conv{i}")(x)
+        x, index = MaxPoolingWithIndices(name=f"enc{stage}_pool")(x)
+        indices.append(index)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(fc_units, activation="relu", name="fc_encode")(x)
+    x = layers.Dense(bottleneck * bottleneck * w4, activation="relu", name="fc_decode")(x)
+    x = layers.Reshape((bottleneck, bottleneck, w4), name="reshape")(x)
+
+    decoder = ((w2, w2, w2, w3), (w2, w2), (w2, w1), (w1, w1))
+    for stage, convs in enumerate(decoder, start=1):
+        index = indices[STAGES - stage]
+        if unpooling:
+            x = MaxUnpooling(name=f"dec{stage}_unpool")([x, index])
+        else:
+            x = layers.UpSampling2D(2, name=f"dec{stage}_upsample")(x)
+        for i, filters in enumerate(convs, start=1):
+            x = _conv(filters, f"dec{stage}_conv{i}")(x)
+    # Linear output (the authors' code); float32 so that mixed precision keeps the losses exact.
+    outputs = layers.Conv2D(3, 3, padding="same", dtype="float32", name="output")(x)
+    return keras.Model(faces, outputs, name=name)

@@ -1,0 +1,89 @@
+"""Which pixels each term of L = L_r + l1 L_a1 + l2 L_a2 + l3 L_p reaches (Li et al. 2017, Section 3).
+
+The generator's output ``o`` enters the losses two ways: L_r compares ``o`` itself with the face, the
+other terms see the composite ``x * M + o * (1 - M)``. So the local adversarial term (on the patch
+around the hole) and the parsing term reach ``o`` only inside the hole; the global term sees every
+pixel of the composite but, through it, also reaches ``o`` only inside the hole; L_r reaches ``o``
+everywhere. The terms are computed as ``FaceCompletionGAN.train_step`` computes them.
+"""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_papers.common.losses import generator_loss
+from gan_papers.face_completion import (
+    composite,
+    crop_patches,
+    noise_filled,
+    parsing_labels,
+    parsing_loss,
+    patch_origin,
+    reconstruction_loss,
+)
+from tests.face_completion.helpers import PATCH, faces, hole_masks, tiny_gan
+
+
+@pytest.fixture(scope="module")
+def gradients():
+    model = tiny_gan(stage=3)
+    x = faces(2)
+    masks = hole_masks([(3, 5), (12, 0)])  # the second hole's patch is clipped at the border
+    noise = np.random.default_rng(1).uniform(-1, 1, x.shape).astype("float32")
+    output = tf.convert_to_tensor(model.generator(noise_filled(x, masks, noise), training=True))
+    rows, cols = patch_origin(masks, PATCH)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(output)
+        completed = composite(x, masks, output)
+        tape.watch(completed)
+        terms = {
+            "local": generator_loss(
+                model.local_discriminator(crop_patches(completed, rows, cols, PATCH))
+            ),
+            "global": generator_loss(model.global_discriminator(completed)),
+            "parsing": parsing_loss(
+                model.parser(completed, training=False),
+                parsing_labels(model.parser(x, training=False)),
+            ),
+            "reconstruction": reconstruction_loss(output, x),
+        }
+
+    def magnitude(term, source):
+        gradient = tape.gradient(term, source, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        return np.abs(gradient.numpy()).max(axis=-1)  # over the channels: (B, H, W)
+
+    by_output = {name: magnitude(term, output) for name, term in terms.items()}
+    by_composite = {name: magnitude(term, completed) for name, term in terms.items()}
+    patch = np.zeros(masks.shape[:3], bool)
+    for p, r, c in zip(patch, np.asarray(rows), np.asarray(cols), strict=True):
+        p[r : r + PATCH, c : c + PATCH] = True
+    return by_output, by_composite, masks[..., 0] == 0, patch
+
+
+@pytest.mark.parametrize("term", ["local", "global", "parsing"])
+def test_composite_terms_reach_the_output_only_inside_the_hole(gradients, term):
+    by_output, _, hole, _ = gradients
+    assert np.all(by_output[term][~hole] == 0.0)
+    assert np.all(by_output[term][hole].reshape(2, -1).max(axis=1) > 0)  # in each image
+
+
+def test_local_term_sees_the_patch_and_nothing_else(gradients):
+    _, by_composite, hole, patch = gradients
+    local = by_composite["local"]
+    assert np.all(local[~patch] == 0.0)
+    # Inside the patch it does see known pixels: the zero outside the hole above comes from M.
+    known_in_patch = patch & ~hole
+    assert np.all(local[known_in_patch].reshape(2, -1).max(axis=1) > 0)
+
+
+def test_global_term_sees_the_whole_composite(gradients):
+    _, by_composite, hole, patch = gradients
+    # Non-zero on known pixels, including those outside the local patch.
+    assert np.count_nonzero(by_composite["global"][~hole]) > 0.9 * (~hole).sum()
+    assert np.count_nonzero(by_composite["global"][~patch]) > 0.9 * (~patch).sum()
+
+
+def test_reconstruction_reaches_the_output_everywhere(gradients):
+    by_output, by_composite, hole, _ = gradients
+    assert np.all(by_output["reconstruction"] > 0)  # d/do of (o - x)^2 is 2 (o - x), never 0 here
+    assert np.all(by_composite["reconstruction"] == 0)  # it compares o, not the composite

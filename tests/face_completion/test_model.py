@@ -1,0 +1,235 @@
+"""FaceCompletionGAN (Li et al. 2017, Section 3.4 and 4.1): the three stages' objectives, the train
+step against a hand-written one, the composite, the loss-scale convention, mixed precision."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_papers.face_completion import (
+    composite,
+    crop_patches,
+    noise_filled,
+    parsing_labels,
+    parsing_loss,
+    patch_origin,
+)
+from tests.face_completion.helpers import (
+    LAMBDAS,
+    PATCH,
+    PIXELS,
+    SIZE,
+    changed,
+    faces,
+    hole_masks,
+    tiny_gan,
+    weights_of,
+)
+
+TERMS = ("local_adversarial_loss", "global_adversarial_loss", "parsing_loss")
+WEIGHTS = (LAMBDAS["lambda_local"], LAMBDAS["lambda_global"], LAMBDAS["lambda_parsing"])
+ACTIVE = {1: (), 2: ("local_adversarial_loss",), 3: TERMS}
+
+
+def _iterations(model):
+    return [int(o.iterations) for o in (model.local_d_optimizer, model.global_d_optimizer)]
+
+
+def test_each_stage_has_exactly_its_terms_under_xla():
+    model = tiny_gan(learning_rates=(1e-3, 0.1, 0.1), compile_kwargs={"jit_compile": True})
+    traces = []
+    step = model.train_step
+    model.train_step = lambda data: (traces.append(1), step(data))[1]  # runs only when traced
+    x = faces(4)  # faces alone: the step cuts its random holes itself
+    parser_before = weights_of(model.parser)
+    expected_d_iterations = {1: [0, 0], 2: [1, 0], 3: [2, 1]}
+    for stage in (1, 2, 3):
+        model.set_stage(stage)
+        g, local, glob = (
+            weights_of(n)
+            for n in (model.generator, model.local_discriminator, model.global_discriminator)
+        )
+        logs = {k: v[-1] for k, v in model.fit(x, batch_size=4, verbose=0).history.items()}
+        assert logs["stage"] == stage
+        assert all(np.isfinite(v) for v in logs.values())
+        for term in TERMS:
+            assert (logs[term] != 0.0) == (term in ACTIVE[stage]), (stage, term)
+        expected = logs["reconstruction_loss"] + sum(
+            w * logs[t] for w, t in zip(WEIGHTS, TERMS, strict=True)
+        )
+        assert logs["reconstruction_loss"] > 0
+        assert logs["loss"] == pytest.approx(expected, rel=1e-6)
+        # A discriminator trains only from the stage that uses it; its optimiser does not step
+        # (not even by a zero gradient) before.
+        assert changed(g, weights_of(model.generator))
+        assert changed(local, weights_of(model.local_discriminator)) == (stage >= 2)
+        assert changed(glob, weights_of(model.global_discriminator)) == (stage >= 3)
+        assert (logs["local_d_loss"] != 0) == (stage >= 2)
+        assert (logs["global_d_loss"] != 0) == (stage >= 3)
+        assert _iterations(model) == expected_d_iterations[stage]
+        assert int(model.g_optimizer.iterations) == stage
+    # The stage is a variable read by tf.cond: switching it did not retrace the step.
+    assert len(traces) == 1
+    # The frozen parser never changes (batch-norm statistics included) and has nothing to train.
+    assert not changed(parser_before, weights_of(model.parser))
+    assert model.parser.trainable_weights == []
+    parser_ids = {id(w) for w in model.parser.weights}
+    assert not parser_ids & {id(w) for w in model.trainable_weights}
+
+
+def _hand_step(networks, x, masks, noise, lr):
+    """Stage 3 by hand: one SGD step of G on eq. 3, then of each D on the same completions."""
+    generator, local_d, global_d, parser = networks
+    rows, cols = patch_origin(masks, PATCH)
+
+    def minus_log_sigmoid(logits):
+        return tf.reduce_mean(-tf.math.log_sigmoid(logits))
+
+    with tf.GradientTape() as tape:
+        output = generator(noise_filled(x, masks, noise), training=True)
+        completed = composite(x, masks, output)
+        fake_patches = crop_patches(completed, rows, cols, PATCH)
+        loss = (
+            tf.reduce_mean(tf.reduce_sum((output - x) ** 2, axis=(1, 2, 3)))
+            + WEIGHTS[0] * minus_log_sigmoid(local_d(fake_patches))
+            + WEIGHTS[1] * minus_log_sigmoid(global_d(completed))
+            + WEIGHTS[2]
+            * parsing_loss(parser(completed), parsing_labels(parser(x, training=False)))
+        )
+    for v, g in zip(
+        generator.trainable_variables,
+        tape.gradient(loss, generator.trainable_variables),
+        strict=True,
+    ):
+        v.assign_sub(lr[0] * g)
+    real_patches = crop_patches(x, rows, cols, PATCH)
+    for d, real, fake, rate in (
+        (local_d, real_patches, fake_patches, lr[1]),
+        (global_d, x, completed, lr[2]),
+    ):
+        with tf.GradientTape() as tape:
+            d_loss = minus_log_sigmoid(d(real)) + minus_log_sigmoid(-d(fake))
+        for v, g in zip(
+            d.trainable_variables, tape.gradient(d_loss, d.trainable_variables), strict=True
+        ):
+            v.assign_sub(rate * g)
+    return float(loss)
+
+
+def test_stage_3_step_equals_a_hand_written_step():
+    lr = (1e-3, 0.1, 0.2)
+    model = tiny_gan(stage=3, learning_rates=lr, compile_kwargs={"run_eagerly": True})
+    reference = tiny_gan(stage=3)
+    reference.set_weights(model.get_weights())
+    x = faces(4)
+    masks = hole_masks([(0, 0), (3, 5), (12, 12), (6, 1)])
+    # The step's noise: the model's seed stream, drawn from a copy of its state.
+    stream = keras.random.SeedGenerator(0)
+    stream.state.assign(model.seed_generator.state.value)
+    noise = keras.random.uniform((4, SIZE, SIZE, 3), -1.0, 1.0, seed=stream)
+    networks = (
+        reference.generator,
+        reference.local_discriminator,
+        reference.global_discriminator,
+        reference.parser,
+    )
+    expected_loss = _hand_step(networks, x, masks, noise, lr)
+    logs = model.fit(x, masks, batch_size=4, verbose=0, shuffle=False).history
+    assert logs["loss"][-1] == pytest.approx(expected_loss, rel=1e-5)
+    for a, b in zip(weights_of(model), weights_of(reference), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_completion_keeps_the_known_pixels_exactly():
+    model = tiny_gan()
+    x = faces(3)
+    masks = hole_masks([(0, 0), (6, 9), (12, 3)])
+    known = np.broadcast_to(masks == 1, x.shape)
+    state = model.seed_generator.state.numpy()
+    completed = np.asarray(model([x, masks]))
+    np.testing.assert_array_equal(completed[known], x[known])
+    assert np.all(completed[~known] != x[~known])  # the hole is the generator's
+    # What was in the hole does not leak into the completion: noise replaces it.
+    other = x.copy()
+    other[~known] = -x[~known]
+    model.seed_generator.state.assign(state)
+    np.testing.assert_array_equal(np.asarray(model([other, masks])), completed)
+    # complete(): the same with NumPy in and out.
+    model.seed_generator.state.assign(state)
+    by_numpy = model.complete(x, masks)
+    assert isinstance(by_numpy, np.ndarray)
+    np.testing.assert_array_equal(by_numpy, completed)
+
+
+def test_noise_fill_and_composite_by_hand():
+    x = faces(1)
+    masks = hole_masks([(4, 4)])
+    noise = np.full_like(x, 0.25)
+    output = np.full_like(x, -0.5)
+    hole = np.broadcast_to(masks == 0, x.shape)
+    np.testing.assert_array_equal(
+        np.asarray(noise_filled(x, masks, noise)), np.where(hole, 0.25, x)
+    )
+    np.testing.assert_array_equal(np.asarray(composite(x, masks, output)), np.where(hole, -0.5, x))
+
+
+def test_mean_reconstruction_with_the_same_lambdas_gives_the_same_update():
+    # L_mean = L_sum / (H*W*3) when the lambdas are divided by H*W*3 too (the model does that):
+    # the same objective up to a constant, so G's learning rate times H*W*3 gives the same step.
+    by_sum = tiny_gan(
+        stage=3, learning_rates=(1e-3, 0.1, 0.1), compile_kwargs={"run_eagerly": True}
+    )
+    by_mean = tiny_gan(
+        stage=3,
+        learning_rates=(1e-3 * PIXELS, 0.1, 0.1),
+        reconstruction_reduction="mean",
+        compile_kwargs={"run_eagerly": True},
+    )
+    initial = by_sum.get_weights()
+    by_mean.set_weights(initial)  # the seed generator's state too: the same holes and noise
+    x = faces(4)
+    sum_logs = by_sum.fit(x, batch_size=4, verbose=0).history
+    mean_logs = by_mean.fit(x, batch_size=4, verbose=0).history
+    for name in ("loss", "reconstruction_loss"):
+        assert mean_logs[name][-1] * PIXELS == pytest.approx(sum_logs[name][-1], rel=1e-5)
+    for name in TERMS + ("local_d_loss", "global_d_loss"):
+        assert mean_logs[name][-1] == pytest.approx(sum_logs[name][-1], rel=1e-5)
+    sum_updates = [a - b for a, b in zip(weights_of(by_sum), initial, strict=True)]
+    mean_updates = [a - b for a, b in zip(weights_of(by_mean), initial, strict=True)]
+    largest = max(float(np.abs(u).max()) for u in sum_updates)
+    assert largest > 0
+    for s, m in zip(sum_updates, mean_updates, strict=True):
+        np.testing.assert_allclose(m, s, atol=1e-4 * largest)
+
+
+def test_default_optimizers_follow_the_authors_code():
+    model = tiny_gan()
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(1e-4)
+    assert model.g_optimizer.beta_1 == 0.9
+    for optimizer in (model.local_d_optimizer, model.global_d_optimizer):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert optimizer.beta_1 == 0.5
+    assert model.local_d_optimizer is not model.global_d_optimizer
+    assert model.optimizer is None
+
+
+def test_mixed_precision_step():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    model = tiny_gan(stage=3, compile_kwargs={"run_eagerly": True})
+    for optimizer in (model.g_optimizer, model.local_d_optimizer, model.global_d_optimizer):
+        assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+    assert model.generator.get_layer("enc1_conv1").compute_dtype == "float16"
+    assert model.parser.get_layer("enc1a_conv").compute_dtype == "float16"
+    for network in (
+        model.generator,
+        model.local_discriminator,
+        model.global_discriminator,
+        model.parser,
+    ):
+        assert network.output.dtype == "float32"
+    history = model.fit(faces(4), batch_size=4, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in history.values())
+    assert all(history[t][-1] != 0 for t in TERMS)
+    completed = model.complete(faces(2), hole_masks([(0, 0), (5, 5)]))
+    assert completed.dtype == np.float32 and np.all(np.isfinite(completed))
