@@ -32,12 +32,14 @@ class InpaintingConfig:
 
 CONFIGS = {
     "paper": InpaintingConfig(),
-    # Minutes on 2 CPU cores: a 32x32 prior a quarter as wide, trained for ~1,000 steps.
+    # Minutes on 2 CPU cores: a 32x32 prior a quarter as wide, trained for 2,000 steps of 32 faces
+    # (faces came out clearer than from 1,000 steps of 64 in the same time).
     "demo": InpaintingConfig(
         image_size=32,
         g_filters=128,
         d_filters=32,
-        train_steps=1000,
+        batch_size=32,
+        train_steps=2000,
         steps_per_epoch=100,
         search_iterations=400,
         search_learning_rate=0.03,
