@@ -34,7 +34,7 @@ def test_inpaint_returns_blended_raw_codes_and_history(inpainter):
     )
     assert result.generated.shape == images.shape and result.codes.shape == (2, 6)
     assert np.abs(result.codes).max() <= 1.0
-    assert len(result.history["loss"]) == 4 and len(result.frames) == 4
+    assert len(result.history["loss"]) == 4 and len(result.frames) == 1 + 4  # start + 4 logs
     assert result.losses.shape == (2,) and np.all(np.isfinite(result.losses))
 
 
