@@ -19,7 +19,13 @@ from gan_papers.face_completion.losses import (
     reconstruction_loss,
 )
 from gan_papers.face_completion.model import FaceCompletionGAN, composite, noise_filled
-from gan_papers.face_completion.parser import build_parser, compile_parser, freeze
+from gan_papers.face_completion.parser import (
+    WeightedSparseCrossentropy,
+    build_parser,
+    compile_parser,
+    freeze,
+    median_frequency_weights,
+)
 from gan_papers.face_completion.patches import crop_patches, patch_origin, random_hole_masks
 from gan_papers.face_completion.unpooling import MaxPoolingWithIndices, MaxUnpooling
 
@@ -27,6 +33,7 @@ __all__ = [
     "FaceCompletionGAN",
     "MaxPoolingWithIndices",
     "MaxUnpooling",
+    "WeightedSparseCrossentropy",
     "build_discriminator",
     "build_generator",
     "build_global_discriminator",
@@ -36,6 +43,7 @@ __all__ = [
     "composite",
     "crop_patches",
     "freeze",
+    "median_frequency_weights",
     "noise_filled",
     "parsing_labels",
     "parsing_loss",

@@ -183,7 +183,11 @@ class FaceCompletionGAN(GANModel):
         return composite(faces, masks, ops.cast(output, "float32"))
 
     def complete(self, faces, masks):
-        """NumPy faces (B, S, S, 3) in [-1, 1] and masks (B, S, S, 1) -> completed faces (NumPy)."""
+        """NumPy faces (B, S, S, 3) in [-1, 1] and masks (B, S, S, 1) -> completed faces (NumPy).
+
+        The generator's output is linear (the authors' code), so the hole may hold values outside
+        [-1, 1]; here they are clipped to the image range, as saving an image would.
+        """
         from gan_papers.common.masks import check_mask
         from gan_papers.common.validation import check_image_batch
 
@@ -200,7 +204,8 @@ class FaceCompletionGAN(GANModel):
                 f"`masks` must have one mask per face; received {np.shape(masks)[0]} masks for "
                 f"{np.shape(faces)[0]} faces."
             )
-        return ops.convert_to_numpy(self([faces, masks], training=False))
+        completed = ops.convert_to_numpy(self([faces, masks], training=False))
+        return np.clip(completed, -1.0, 1.0)
 
     # ------------------------------------------------------------------ training
     def _weights(self):

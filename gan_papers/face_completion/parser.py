@@ -14,7 +14,8 @@ procedural faces' exact labels, and used frozen (``trainable = False``, ``traini
 """
 
 import keras
-from keras import layers
+import numpy as np
+from keras import layers, ops
 
 from gan_papers.common.validation import check_positive_int
 from gan_papers.data.faces import FACE_CLASSES
@@ -60,15 +61,64 @@ def build_parser(image_size=128, widths=DEFAULT_WIDTHS, num_classes=NUM_CLASSES,
     return keras.Model(faces, logits, name=name)
 
 
-def compile_parser(parser, learning_rate=1e-3, num_classes=NUM_CLASSES, **kwargs):
+def median_frequency_weights(labels, num_classes=NUM_CLASSES):
+    """SegNet's class balancing (Badrinarayanan et al. 2017, Section 4, after Eigen & Fergus 2015):
+    weight_c = median_freq / freq_c, where freq_c is class c's share of the pixels of the label maps
+    in which c appears. Rare classes (eyes, brows, lips: a few pixels each) weigh more than
+    background and skin. ``labels``: int array (N, H, W). A class that never appears gets weight 0.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 3:
+        raise ValueError(
+            f"`labels` must have shape (N, H, W); received shape {labels.shape} (rank {labels.ndim})."
+        )
+    counts = np.stack([np.bincount(m.ravel(), minlength=num_classes) for m in labels])
+    pixels_where_present = ((counts > 0) * counts.sum(axis=1, keepdims=True)).sum(axis=0)
+    frequency = counts.sum(axis=0) / np.maximum(pixels_where_present, 1)
+    present = frequency > 0
+    weights = np.zeros(num_classes)
+    weights[present] = np.median(frequency[present]) / frequency[present]
+    return weights.astype(np.float32)
+
+
+@keras.saving.register_keras_serializable(package="gan_papers")
+class WeightedSparseCrossentropy(keras.losses.Loss):
+    """Per-pixel softmax cross-entropy on logits, each pixel weighted by its true class's weight."""
+
+    def __init__(self, class_weights, name="weighted_sparse_crossentropy", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.class_weights = [float(w) for w in class_weights]
+
+    def call(self, y_true, y_pred):
+        labels = ops.cast(y_true, "int32")
+        per_pixel = ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=True)
+        return per_pixel * ops.take(ops.convert_to_tensor(self.class_weights), labels)
+
+    def get_config(self):
+        return {**super().get_config(), "class_weights": self.class_weights}
+
+
+def compile_parser(
+    parser, learning_rate=1e-3, num_classes=NUM_CLASSES, class_weights=None, **kwargs
+):
     """Compile ``parser`` for ``fit`` on ``(faces, labels)`` with int labels (B, S, S).
 
-    Loss: per-pixel softmax cross-entropy. Metrics: pixel accuracy and mean intersection-over-union
-    over the classes. ``kwargs`` go to ``compile`` (e.g. ``jit_compile=True``).
+    Loss: per-pixel softmax cross-entropy, weighted per class with ``class_weights`` (e.g.
+    ``median_frequency_weights``, as SegNet trains) or unweighted. Metrics: pixel accuracy and mean
+    intersection-over-union over the classes. ``kwargs`` go to ``compile`` (e.g. ``jit_compile``).
     """
+    if class_weights is None:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    else:
+        if len(class_weights) != num_classes:
+            raise ValueError(
+                f"`class_weights` must hold one weight per class ({num_classes}); received "
+                f"{len(class_weights)}."
+            )
+        loss = WeightedSparseCrossentropy(class_weights)
     parser.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        loss=loss,
         metrics=[
             keras.metrics.SparseCategoricalAccuracy(name="pixel_accuracy"),
             keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou"),

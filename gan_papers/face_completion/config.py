@@ -1,0 +1,89 @@
+"""Face-completion hyper-parameters per run profile (Li et al. 2017, Section 4.1, and the authors' code).
+
+``paper``: 128x128 faces with a 64x64 hole, the networks at the authors' widths, their optimisers and
+lambdas. The paper does not state how many iterations each stage trains; the ``*_steps`` of ``paper``
+are our choice for a GPU, and the authors' batch of 2 (a face and its mirror image) is replaced by
+batches of 16 procedural or CelebA faces. ``demo`` and ``smoke`` shrink everything for a CPU.
+
+The lambdas weight mean adversarial and parsing losses against a reconstruction loss summed over the
+pixels (see ``gan_papers.face_completion.losses``), so on faces with a quarter of the pixels the
+same balance needs a quarter of each lambda: ``demo`` (64x64) uses 75, 75, 0.0125.
+"""
+
+import dataclasses
+
+from gan_papers.common.profiles import config_for, differences_from
+
+
+@dataclasses.dataclass(frozen=True)
+class FaceCompletionConfig:
+    """Every number the face-completion walkthrough needs. Defaults are the paper's."""
+
+    image_size: int = 128
+    hole_size: int = 64  # the random training hole; the local discriminator sees this patch
+    g_widths: tuple = (32, 64, 128, 256)
+    fc_units: int = 4096
+    d_widths: tuple = (64, 128, 256, 512)
+    parser_widths: tuple = (32, 64, 128, 256)
+    lambda_local: float = 300.0
+    lambda_global: float = 300.0
+    lambda_parsing: float = 0.05
+    reconstruction: str = "l2"  # the paper; the authors' code: "smooth_l1"
+    batch_size: int = 16
+    g_learning_rate: float = 1e-4  # Adam beta_1 0.9 (authors' code)
+    d_learning_rate: float = 2e-4  # Adam beta_1 0.5 (authors' code)
+    parser_learning_rate: float = 1e-3
+    parser_steps: int = 20_000
+    stage_steps: tuple = (100_000, 50_000, 50_000)  # not in the paper: our choice
+    steps_per_epoch: int = 1000
+    test_faces: int = 64  # held-out faces per evaluation mask
+
+
+CONFIGS = {
+    "paper": FaceCompletionConfig(),
+    # Minutes on 2 CPU cores: 64x64 faces with a 32x32 hole, every network about a quarter as wide.
+    "demo": FaceCompletionConfig(
+        image_size=64,
+        hole_size=32,
+        g_widths=(8, 16, 32, 64),
+        fc_units=256,
+        d_widths=(16, 32, 64, 64),
+        parser_widths=(8, 16, 32, 32),
+        lambda_local=75.0,
+        lambda_global=75.0,
+        lambda_parsing=0.0125,
+        g_learning_rate=1e-3,
+        d_learning_rate=2e-4,
+        parser_learning_rate=3e-3,
+        parser_steps=600,
+        stage_steps=(500, 200, 200),
+        steps_per_epoch=50,
+        test_faces=16,
+    ),
+    "smoke": FaceCompletionConfig(
+        image_size=16,
+        hole_size=8,
+        g_widths=(4, 4, 8, 8),
+        fc_units=16,
+        d_widths=(4, 8),
+        parser_widths=(4, 4, 8, 8),
+        lambda_local=300.0 / 64,
+        lambda_global=300.0 / 64,
+        lambda_parsing=0.05 / 64,
+        batch_size=4,
+        parser_steps=2,
+        stage_steps=(2, 2, 2),
+        steps_per_epoch=1,
+        test_faces=2,
+    ),
+}
+
+
+def get_config(profile=None, **overrides):
+    """The ``FaceCompletionConfig`` for ``profile`` (default: ``$GAN_PAPERS_PROFILE`` or ``"demo"``)."""
+    return config_for(CONFIGS, profile, **overrides)
+
+
+def differences_from_paper(config):
+    """Rows (field, paper value, this config's value) where ``config`` deviates from the paper."""
+    return differences_from(config, CONFIGS["paper"])

@@ -1,0 +1,89 @@
+"""Measuring completions as Li et al. 2017 do (Section 4.2-4.3): masks over face parts, PSNR and SSIM
+of the completed faces, and how well the frozen parser can still parse them.
+
+The paper evaluates fixed masks that hide one part of aligned faces (eyes, nose, mouth, a half) and
+reports PSNR, SSIM and a parsing score per training stage. Here each part mask is the bounding box of
+that part in the face's own label map, grown by a margin, so it hides the part on every face.
+"""
+
+import numpy as np
+
+from gan_papers.common.masks import check_mask, half_mask, random_box_mask
+from gan_papers.common.validation import check_image_batch, check_rank
+from gan_papers.data.faces import FACE_CLASSES
+from gan_papers.inpainting.evaluate import masked_psnr
+
+# Helen's class indices of each face part.
+REGIONS = {
+    "eyes": ("left_brow", "right_brow", "left_eye", "right_eye"),
+    "nose": ("nose",),
+    "mouth": ("upper_lip", "inner_mouth", "lower_lip"),
+}
+EVALUATION_MASKS = ("eyes", "nose", "mouth", "left_half", "random_box")
+
+
+def region_masks(labels, region, margin=0.06):
+    """(B, H, W, 1) masks, 1 = known, hiding the bounding box of ``region``'s classes in each label
+    map (B, H, W), grown by ``margin`` times the image size on every side. A face without the region
+    gets no hole."""
+    if region not in REGIONS:
+        raise ValueError(f"`region` must be one of {sorted(REGIONS)}; received {region!r}.")
+    labels = np.asarray(labels)
+    check_rank(labels, "labels", 3, layout="batch, height, width")
+    height, width = labels.shape[1:]
+    grow = int(round(margin * max(height, width)))
+    classes = [FACE_CLASSES.index(name) for name in REGIONS[region]]
+    masks = np.ones(labels.shape + (1,), np.float32)
+    for i, label in enumerate(labels):
+        rows, cols = np.nonzero(np.isin(label, classes))
+        if rows.size:
+            top, bottom = max(rows.min() - grow, 0), min(rows.max() + grow + 1, height)
+            left, right = max(cols.min() - grow, 0), min(cols.max() + grow + 1, width)
+            masks[i, top:bottom, left:right] = 0.0
+    return masks
+
+
+def evaluation_masks(labels, hole_size, seed=0):
+    """The evaluation masks for faces with ``labels``: {name: (B, H, W, 1)} for ``EVALUATION_MASKS``
+    (the three parts, the left half, and a random ``hole_size`` box as in training)."""
+    labels = np.asarray(labels)
+    size = labels.shape[1:3]
+    masks = {region: region_masks(labels, region) for region in REGIONS}
+    masks["left_half"] = half_mask(size, len(labels), side="left")
+    masks["random_box"] = random_box_mask(size, len(labels), seed=seed, box_size=hole_size)
+    return masks
+
+
+def ssim(completed, original):
+    """Per-image SSIM of RGB images in [-1, 1] (scikit-image, 7x7 window, channels averaged)."""
+    from skimage.metrics import structural_similarity
+
+    return np.array(
+        [
+            structural_similarity(a, b, data_range=2.0, channel_axis=-1)
+            for a, b in zip(np.asarray(completed), np.asarray(original), strict=True)
+        ]
+    )
+
+
+def parsing_accuracy(parser, faces, labels, masks=None):
+    """Per-image fraction of pixels the parser labels as ``labels`` says: over the hole when
+    ``masks`` is given (where the completion was drawn), else over the whole face."""
+    check_image_batch(faces, "faces")
+    predicted = np.argmax(np.asarray(parser(np.asarray(faces, np.float32), training=False)), -1)
+    correct = (predicted == np.asarray(labels)).astype(np.float64)
+    if masks is None:
+        return correct.mean(axis=(1, 2))
+    check_mask(masks, "masks", like=faces)
+    hole = 1.0 - np.asarray(masks, np.float64)[..., 0]
+    return (correct * hole).sum(axis=(1, 2)) / np.maximum(hole.sum(axis=(1, 2)), 1)
+
+
+def completion_scores(completed, original, masks, labels, parser):
+    """Mean PSNR (whole face and hole), SSIM and parsing accuracy in the hole of ``completed`` faces."""
+    return {
+        "psnr": float(masked_psnr(completed, original).mean()),
+        "psnr_hole": float(masked_psnr(completed, original, masks).mean()),
+        "ssim": float(ssim(completed, original).mean()),
+        "parsing_accuracy": float(parsing_accuracy(parser, completed, labels, masks).mean()),
+    }

@@ -1,0 +1,43 @@
+"""The face-completion walkthrough's numbers: paper = the authors' setting; smaller profiles keep the
+balance of the losses and build networks that fit together."""
+
+import pytest
+
+from gan_papers import face_completion as fc
+from gan_papers.face_completion.config import differences_from_paper, get_config
+from gan_papers.face_completion.model import PAPER_LAMBDAS
+
+
+def test_paper_profile_is_the_authors_setting():
+    paper = get_config("paper")
+    assert (paper.image_size, paper.hole_size) == (128, 64)
+    assert (paper.g_widths, paper.fc_units) == ((32, 64, 128, 256), 4096)
+    assert paper.d_widths == (64, 128, 256, 512)
+    assert (paper.lambda_local, paper.lambda_global, paper.lambda_parsing) == PAPER_LAMBDAS
+    assert (paper.g_learning_rate, paper.d_learning_rate) == (1e-4, 2e-4)
+    assert differences_from_paper(paper) == []
+
+
+@pytest.mark.parametrize("profile", ["demo", "smoke"])
+def test_lambdas_scale_with_the_number_of_pixels(profile):
+    """L_r is a sum over pixels: a quarter of the pixels needs a quarter of each lambda."""
+    config, paper = get_config(profile), get_config("paper")
+    ratio = (config.image_size / paper.image_size) ** 2
+    assert config.lambda_local == pytest.approx(paper.lambda_local * ratio)
+    assert config.lambda_global == pytest.approx(paper.lambda_global * ratio)
+    assert config.lambda_parsing == pytest.approx(paper.lambda_parsing * ratio)
+
+
+@pytest.mark.parametrize("profile", ["demo", "smoke"])
+def test_profiles_build_a_model(profile):
+    config = get_config(profile)
+    model = fc.FaceCompletionGAN(
+        fc.build_generator(config.image_size, config.g_widths, config.fc_units),
+        fc.build_local_discriminator(config.hole_size, config.d_widths),
+        fc.build_global_discriminator(config.image_size, config.d_widths),
+        fc.freeze(fc.build_parser(config.image_size, config.parser_widths)),
+        hole_size=config.hole_size,
+    )
+    assert model.patch_size == config.hole_size
+    assert all(steps % config.steps_per_epoch == 0 for steps in config.stage_steps)
+    assert config.parser_steps % config.steps_per_epoch == 0
