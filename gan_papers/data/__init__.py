@@ -16,6 +16,14 @@ Face papers (Yeh et al. 2017; Li et al. 2017):
   ``face_dataset``), deterministic by index and seed.
 - ``celeba``: CelebA as prepared by ``python -m data_scripts.celeba`` (``celeba_dataset``).
 
+3-D shapes (Wu et al. 2016, 3D-GAN):
+
+- ``shapes``: procedural furniture of eight classes as voxel grids in {0, 1} with labels
+  (``make_shapes``, ``shape_dataset``) and shaded views of them (``render_views``), deterministic
+  by index and seed.
+- ``modelnet``: OFF meshes and their voxelisation (``read_off``, ``voxelize_mesh``), and ModelNet10/40
+  as prepared by ``python -m data_scripts.modelnet`` (``modelnet_voxels``, ``modelnet_dataset``).
+
 TensorFlow is imported only when a ``tf.data`` pipeline is built.
 """
 
@@ -30,7 +38,24 @@ from gan_papers.data.faces import (
     render_faces,
 )
 from gan_papers.data.helen import helen_dataset, helen_images
+from gan_papers.data.modelnet import (
+    MODELNET10_CLASSES,
+    modelnet_classes,
+    modelnet_dataset,
+    modelnet_voxels,
+    read_off,
+    voxelize_mesh,
+)
 from gan_papers.data.photos import HELDOUT_PHOTOS, TRAIN_PHOTOS, builtin_photos
+from gan_papers.data.shapes import (
+    SHAPE_CLASSES,
+    SHAPE_SPLITS,
+    VOXEL_AXES,
+    make_shapes,
+    render_views,
+    shape_dataset,
+    upright_xyz,
+)
 from gan_papers.data.sr_pairs import benchmark_pairs, heldout_pairs, sr_folder_pairs
 from gan_papers.data.sr_training import div2k_dataset, folder_sr_dataset, sr_dataset
 
@@ -46,6 +71,12 @@ __all__ = [
     "render_faces",
     "helen_dataset",
     "helen_images",
+    "MODELNET10_CLASSES",
+    "modelnet_classes",
+    "modelnet_dataset",
+    "modelnet_voxels",
+    "read_off",
+    "voxelize_mesh",
     "HELDOUT_PHOTOS",
     "TRAIN_PHOTOS",
     "benchmark_pairs",
@@ -55,4 +86,11 @@ __all__ = [
     "heldout_pairs",
     "sr_dataset",
     "sr_folder_pairs",
+    "SHAPE_CLASSES",
+    "SHAPE_SPLITS",
+    "VOXEL_AXES",
+    "make_shapes",
+    "render_views",
+    "shape_dataset",
+    "upright_xyz",
 ]

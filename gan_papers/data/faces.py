@@ -33,6 +33,7 @@ import math
 import numpy as np
 
 from gan_papers.common.validation import check_positive_int
+from gan_papers.data.indices import index_dataset, index_range
 
 FACE_CLASSES = (
     "background",
@@ -600,36 +601,8 @@ def face_dataset(
     batch_size = check_positive_int(batch_size, "batch_size")
     size = _check_size(size)
     seed = _check_seed(seed)
-    if isinstance(start, bool) or not isinstance(start, int | np.integer) or start < 0:
-        raise ValueError(f"`start` must be a non-negative integer; received {start!r}.")
-    if count is not None:
-        count = check_positive_int(count, "count")
-    if split is None:
-        first, stop = int(start), None if count is None else int(start) + count
-    else:
-        if split not in FACE_SPLITS:
-            raise ValueError(
-                f"`split` must be one of {sorted(FACE_SPLITS)} or None; received {split!r}."
-            )
-        low, high = FACE_SPLITS[split]
-        first = low + int(start)
-        stop = high if count is None else first + count
-        if stop > high:
-            raise ValueError(
-                f"`start` + `count` must stay within split {split!r} of {high - low} faces; "
-                f"received start={start}, count={count}."
-            )
-    if stop is None:
-        if shuffle:
-            raise ValueError("`shuffle=True` needs a bounded range: give `split` or `count`.")
-        indices = tf.data.Dataset.counter(first, dtype=tf.int64)
-    else:
-        indices = tf.data.Dataset.range(first, stop)
-        if shuffle:
-            buffer = min(stop - first, 10_000)
-            indices = indices.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
-        if repeat:
-            indices = indices.repeat()
+    first, stop = index_range(FACE_SPLITS, split, start, count, "faces")
+    indices = index_dataset(first, stop, shuffle, repeat, seed)
 
     batch = batch_size if drop_remainder else None
 
