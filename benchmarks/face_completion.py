@@ -24,21 +24,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from benchmarks._common import machine, print_table, time_call, write_json  # noqa: E402
-from gan_papers import face_completion as fc  # noqa: E402
-from gan_papers.face_completion.config import get_config  # noqa: E402
-
-
-def build(config):
-    model = fc.FaceCompletionGAN(
-        fc.build_generator(config.image_size, config.g_widths, config.fc_units),
-        fc.build_local_discriminator(config.hole_size, config.d_widths),
-        fc.build_global_discriminator(config.image_size, config.d_widths),
-        fc.freeze(fc.build_parser(config.image_size, config.parser_widths)),
-        hole_size=config.hole_size,
-        seed=0,
-    )
-    model.compile()
-    return model
+from gan_papers.face_completion.config import build_face_completion, get_config  # noqa: E402
 
 
 def main(argv=None):
@@ -59,7 +45,7 @@ def main(argv=None):
     rows = []
     for jit in (False, True):
         keras.utils.set_random_seed(0)
-        model = build(config)
+        model = build_face_completion(config, seed=0)
         step = tf.function(lambda x, m=model: m.train_step(x), jit_compile=jit)
         for stage in (1, 2, 3):
             model.set_stage(stage)

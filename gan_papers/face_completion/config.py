@@ -87,3 +87,42 @@ def get_config(profile=None, **overrides):
 def differences_from_paper(config):
     """Rows (field, paper value, this config's value) where ``config`` deviates from the paper."""
     return differences_from(config, CONFIGS["paper"])
+
+
+def build_face_completion(config, parser=None, seed=None, **compile_kwargs):
+    """A compiled ``FaceCompletionGAN`` with ``config``'s networks, lambdas and optimisers.
+
+    ``parser``: a trained parser (frozen here); ``None`` builds an untrained one of ``config``'s
+    widths (for timing, or to be trained and loaded later).
+    """
+    import keras
+
+    from gan_papers.face_completion.discriminators import (
+        build_global_discriminator,
+        build_local_discriminator,
+    )
+    from gan_papers.face_completion.generator import build_generator
+    from gan_papers.face_completion.model import FaceCompletionGAN
+    from gan_papers.face_completion.parser import build_parser, freeze
+
+    if parser is None:
+        parser = build_parser(config.image_size, config.parser_widths)
+    model = FaceCompletionGAN(
+        build_generator(config.image_size, config.g_widths, config.fc_units),
+        build_local_discriminator(config.hole_size, config.d_widths),
+        build_global_discriminator(config.image_size, config.d_widths),
+        freeze(parser),
+        hole_size=config.hole_size,
+        lambda_local=config.lambda_local,
+        lambda_global=config.lambda_global,
+        lambda_parsing=config.lambda_parsing,
+        reconstruction=config.reconstruction,
+        seed=seed,
+    )
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=0.9),
+        local_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
+        global_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
+        **compile_kwargs,
+    )
+    return model

@@ -3,8 +3,11 @@ balance of the losses and build networks that fit together."""
 
 import pytest
 
-from gan_papers import face_completion as fc
-from gan_papers.face_completion.config import differences_from_paper, get_config
+from gan_papers.face_completion.config import (
+    build_face_completion,
+    differences_from_paper,
+    get_config,
+)
 from gan_papers.face_completion.model import PAPER_LAMBDAS
 
 
@@ -29,15 +32,12 @@ def test_lambdas_scale_with_the_number_of_pixels(profile):
 
 
 @pytest.mark.parametrize("profile", ["demo", "smoke"])
-def test_profiles_build_a_model(profile):
+def test_profiles_build_a_compiled_model(profile):
     config = get_config(profile)
-    model = fc.FaceCompletionGAN(
-        fc.build_generator(config.image_size, config.g_widths, config.fc_units),
-        fc.build_local_discriminator(config.hole_size, config.d_widths),
-        fc.build_global_discriminator(config.image_size, config.d_widths),
-        fc.freeze(fc.build_parser(config.image_size, config.parser_widths)),
-        hole_size=config.hole_size,
-    )
-    assert model.patch_size == config.hole_size
+    model = build_face_completion(config, seed=0)
+    assert model.patch_size == config.hole_size and model.image_size == config.image_size
+    assert model.lambdas == (config.lambda_local, config.lambda_global, config.lambda_parsing)
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(config.g_learning_rate)
+    assert not model.parser.trainable_weights
     assert all(steps % config.steps_per_epoch == 0 for steps in config.stage_steps)
     assert config.parser_steps % config.steps_per_epoch == 0
