@@ -61,7 +61,7 @@ def apply_if(condition, optimizer, grads, variables):
     must not contain: there the ``tf.cond`` runs in the cross-replica context and applies on every
     replica from it, the way Keras' ``LossScaleOptimizer`` skips its non-finite steps.
     """
-    if not tf.distribute.has_strategy():
+    if not tf.distribute.has_strategy() or tf.distribute.in_cross_replica_context():
         tf.cond(condition, lambda: optimizer.apply(grads, variables), lambda: None)
         return
 

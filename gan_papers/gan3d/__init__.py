@@ -1,0 +1,55 @@
+"""3D-GAN — Wu, Zhang, Xue, Freeman, Tenenbaum, "Learning a Probabilistic Latent Space of Object Shapes
+via 3D Generative-Adversarial Modeling", NIPS 2016 (arXiv 1610.07584).
+
+Read in the paper's order: ``networks`` (G and D, Section 3.1), ``latent`` (z ~ U[0, 1]^200),
+``model`` (``GAN3D``: training, D updated only while its accuracy is <= 80 %), ``encoder``,
+``vae_losses`` and ``vae_gan`` (the 3D-VAE-GAN, Section 3.2, eq. 2-4), ``features`` (D's features
+and a linear SVM, Section 4.2), ``metrics`` (reconstruction scores, Section 4.3), ``interpolation``
+(the latent space, Section 5), ``mesh`` and ``plotting`` (pictures and OBJ files), ``config`` (run
+profiles).
+"""
+
+from gan_papers.gan3d.encoder import build_encoder, reparameterize
+from gan_papers.gan3d.features import (
+    classification_experiment,
+    discriminator_features,
+    evaluate_feature_classifier,
+    train_feature_classifier,
+    voxel_features,
+)
+from gan_papers.gan3d.interpolation import interpolate, shape_arithmetic
+from gan_papers.gan3d.latent import sample_latent
+from gan_papers.gan3d.mesh import export_obj, voxel_mesh
+from gan_papers.gan3d.metrics import voxel_average_precision, voxel_iou
+from gan_papers.gan3d.model import GAN3D
+from gan_papers.gan3d.networks import build_discriminator, build_generator, num_stages
+from gan_papers.gan3d.plotting import plot_mesh, plot_shapes, plot_voxels
+from gan_papers.gan3d.vae_gan import VAEGAN3D
+from gan_papers.gan3d.vae_losses import kl_divergence, reconstruction_loss
+
+__all__ = [
+    "GAN3D",
+    "VAEGAN3D",
+    "build_discriminator",
+    "build_encoder",
+    "build_generator",
+    "classification_experiment",
+    "discriminator_features",
+    "evaluate_feature_classifier",
+    "export_obj",
+    "interpolate",
+    "kl_divergence",
+    "num_stages",
+    "plot_mesh",
+    "plot_shapes",
+    "plot_voxels",
+    "reconstruction_loss",
+    "reparameterize",
+    "sample_latent",
+    "shape_arithmetic",
+    "train_feature_classifier",
+    "voxel_average_precision",
+    "voxel_features",
+    "voxel_iou",
+    "voxel_mesh",
+]

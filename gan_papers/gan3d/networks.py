@@ -1,0 +1,218 @@
+"""The 3D-GAN generator and discriminator (Wu et al. 2016, Section 3.1 and Figure 1).
+
+At the paper's 64^3 (the authors' code removes every convolution bias; batch norm's offset plays
+that role):
+
+    G: z (200) -> 4^3 x 512 (a 4x4x4 transposed convolution of the 1^3 code, "valid")
+       -> 8^3 x 256 -> 16^3 x 128 -> 32^3 x 64 -> 64^3 x 1
+       every layer a 4x4x4 transposed convolution (stride 2 after the first), batch norm + ReLU
+       between, a sigmoid at the end (occupancy probability).
+    D: 64^3 x 1 -> 32^3 x 64 -> 16^3 x 128 -> 8^3 x 256 -> 4^3 x 512 -> 1
+       4x4x4 convolutions of stride 2, batch norm + LeakyReLU(0.2), then a 4x4x4 "valid"
+       convolution to one logit (no pooling, no linear layer, no batch norm before the output).
+
+Bias-free, G has 17,571,584 parameters and D 11,050,752 (batch norm's moving statistics included).
+
+Other resolutions 4 * 2^k (k >= 1) keep the 4^3 bottleneck and use k stride-2 stages: the
+``resolution=32`` variant has one stage fewer, and a feature map of a given side keeps the width it
+has at 64^3 (G 512, 256, 128; D 128, 256, 512). The widths are arguments so the demo can train
+narrower networks on a CPU.
+
+The paper draws a sigmoid at D's output; here D returns the logit and the sigmoid lives in the loss
+(``gan_papers.common.losses``). Weights start from N(0, 0.02) (DCGAN's initialisation; the paper
+does not say, *unverified* for the authors' code).
+"""
+
+import math
+
+import keras
+from keras import layers
+
+from gan_papers.common.validation import check_positive_int
+
+LATENT_DIM = 200
+KERNEL_SIZE = 4
+LEAKY_SLOPE = 0.2
+INIT_STDDEV = 0.02
+# Widths at 64^3 (Section 3.1): G from the 4^3 bottleneck up, D from the input down.
+PAPER_G_FILTERS = (512, 256, 128, 64)
+PAPER_D_FILTERS = (64, 128, 256, 512)
+
+
+def _init():
+    # One initializer per layer: a shared instance is a single random stream Keras warns about.
+    return keras.initializers.RandomNormal(mean=0.0, stddev=INIT_STDDEV)
+
+
+def num_stages(resolution):
+    """The number k of stride-2 stages between the 4^3 bottleneck and a ``resolution``^3 grid.
+
+    ``resolution`` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, ...); 64 gives the paper's 4.
+    """
+    resolution = check_positive_int(resolution, "resolution")
+    k = int(round(math.log2(resolution / 4))) if resolution >= 4 else 0
+    if k < 1 or 4 * 2**k != resolution:
+        raise ValueError(
+            "`resolution` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, ...): the networks double "
+            f"or halve a 4^3 grid k times; received {resolution}."
+        )
+    return k
+
+
+def default_filters(resolution):
+    """The paper's widths for ``resolution``: ``(g_filters, d_filters)``, each of length k.
+
+    A feature map of side s has the width it has at 64^3, so 32^3 gives G (512, 256, 128) and
+    D (128, 256, 512). Beyond 64^3 the widths go on halving towards the output (G) / the input (D).
+    """
+    k = num_stages(resolution)
+    g = tuple(max(512 // 2**i, 1) for i in range(k))
+    d = tuple(reversed(g))
+    return g, d
+
+
+def _check_filters(filters, k, name, resolution):
+    filters = tuple(filters)
+    if len(filters) != k or not all(
+        isinstance(f, int) and not isinstance(f, bool) and f >= 1 for f in filters
+    ):
+        raise ValueError(
+            f"`{name}` must be {k} positive integers (one per stage at resolution {resolution}); "
+            f"received {filters!r}."
+        )
+    return filters
+
+
+def _bn(name, momentum, epsilon, synchronized_bn):
+    return layers.BatchNormalization(
+        momentum=momentum, epsilon=epsilon, synchronized=synchronized_bn, name=name
+    )
+
+
+def build_generator(
+    resolution=64,
+    latent_dim=LATENT_DIM,
+    filters=None,
+    bn_momentum=0.9,
+    bn_epsilon=1e-5,
+    synchronized_bn=False,
+    name="gan3d_generator",
+):
+    """Build the 3D-GAN generator: z in [0, 1]^latent_dim -> occupancy probabilities.
+
+    Args:
+        resolution: side of the output grid, 4 * 2^k (64 in the paper; 32 in the demo profile).
+        latent_dim: dimension of z (200 in the paper).
+        filters: widths of the k hidden layers, from the 4^3 bottleneck up (paper at 64^3:
+            512, 256, 128, 64); ``None``: ``default_filters(resolution)``.
+        bn_momentum, bn_epsilon: 0.9 and 1e-5, Torch's batch-norm defaults (the authors' code is Torch).
+        synchronized_bn: batch statistics over the global batch under ``tf.distribute``.
+
+    Returns:
+        A functional ``keras.Model``: (B, latent_dim) -> (B, R, R, R, 1) in (0, 1), float32 also
+        under a mixed-precision policy. At the paper's size it has 17,571,584 parameters.
+    """
+    k = num_stages(resolution)
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    if filters is None:
+        filters = default_filters(resolution)[0]
+    filters = _check_filters(filters, k, "filters", resolution)
+
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Reshape((1, 1, 1, latent_dim), name="reshape")(z)
+    # The code as a 1^3 grid of latent_dim channels; a "valid" 4x4x4 transposed convolution turns
+    # it into the 4^3 bottleneck (the paper's first layer, Figure 1).
+    x = layers.Conv3DTranspose(
+        filters[0],
+        KERNEL_SIZE,
+        strides=1,
+        padding="valid",
+        use_bias=False,
+        kernel_initializer=_init(),
+        name="deconv1",
+    )(x)
+    x = _bn("bn1", bn_momentum, bn_epsilon, synchronized_bn)(x)
+    x = layers.ReLU(name="relu1")(x)
+    for stage in range(2, k + 1):
+        x = layers.Conv3DTranspose(
+            filters[stage - 1],
+            KERNEL_SIZE,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=_init(),
+            name=f"deconv{stage}",
+        )(x)
+        x = _bn(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
+        x = layers.ReLU(name=f"relu{stage}")(x)
+    x = layers.Conv3DTranspose(
+        1,
+        KERNEL_SIZE,
+        strides=2,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=_init(),
+        name=f"deconv{k + 1}",
+    )(x)
+    # Occupancy in {0, 1} calls for a sigmoid (a tanh output on {0, 1} data is a known pitfall of
+    # ports). float32 keeps it exact under a mixed-precision policy.
+    voxels = layers.Activation("sigmoid", dtype="float32", name="voxels")(x)
+    return keras.Model(z, voxels, name=name)
+
+
+def build_discriminator(
+    resolution=64,
+    filters=None,
+    bn_momentum=0.9,
+    bn_epsilon=1e-5,
+    synchronized_bn=False,
+    name="gan3d_discriminator",
+):
+    """Build the 3D-GAN discriminator: a voxel grid -> one logit.
+
+    Stage i (1..k) is ``conv{i}`` -> ``bn{i}`` -> ``lrelu{i}`` (the feature layers of Section 4.2 are
+    ``lrelu2``..``lrelu4`` at 64^3); the logit is ``conv{k+1}``, a "valid" 4x4x4 convolution of the
+    4^3 map.
+
+    Args:
+        resolution: side of the input grid, 4 * 2^k (64 in the paper).
+        filters: widths of the k stride-2 convolutions, from the input down (paper at 64^3:
+            64, 128, 256, 512); ``None``: ``default_filters(resolution)``.
+        bn_momentum, bn_epsilon, synchronized_bn: as in ``build_generator``.
+
+    Returns:
+        A functional ``keras.Model``: (B, R, R, R, 1) -> (B, 1) float32 logits. At the paper's size it
+        has 11,050,752 parameters.
+    """
+    k = num_stages(resolution)
+    if filters is None:
+        filters = default_filters(resolution)[1]
+    filters = _check_filters(filters, k, "filters", resolution)
+
+    voxels = keras.Input((resolution, resolution, resolution, 1), name="voxels")
+    x = voxels
+    for stage in range(1, k + 1):
+        x = layers.Conv3D(
+            filters[stage - 1],
+            KERNEL_SIZE,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=_init(),
+            name=f"conv{stage}",
+        )(x)
+        x = _bn(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
+        x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"lrelu{stage}")(x)
+    # The paper's last layer: 4^3 -> 1^3, no batch norm right before the output (a known cause of
+    # "it always generates a cube").
+    x = layers.Conv3D(
+        1,
+        KERNEL_SIZE,
+        padding="valid",
+        use_bias=False,
+        kernel_initializer=_init(),
+        dtype="float32",
+        name=f"conv{k + 1}",
+    )(x)
+    logits = layers.Reshape((1,), dtype="float32", name="logit")(x)
+    return keras.Model(voxels, logits, name=name)

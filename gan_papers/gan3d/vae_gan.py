@@ -1,0 +1,265 @@
+"""Training the 3D-VAE-GAN (Wu et al. 2016, Section 3.2, eq. 2-4): an image encoder E in front of the
+3D-GAN, for single-image 3-D reconstruction.
+
+    L = L_3D-GAN + alpha1 * L_KL + alpha2 * L_recon                          (eq. 2)
+
+Each step, on a batch of (image y, shape x) pairs:
+- D learns as in the 3D-GAN (``GAN3D``): real shapes x against G(z), z ~ p(z), updated only while
+  its accuracy is <= the threshold;
+- E minimises alpha1 * L_KL + alpha2 * L_recon: its code z = mu + sigma * eps (the sampler) must
+  decode to x, G(E(y)) ~ x, and q(z | y) must stay close to the prior;
+- G minimises the non-saturating adversarial loss on G(z) plus alpha2 * L_recon, so it both fools D
+  and decodes E's codes.
+E and G take their gradients from the one objective L_EG = L_G + alpha1 L_KL + alpha2 L_recon (the KL
+does not depend on G, nor L_G on E). The adversarial term uses prior codes only, as eq. 2 writes it
+(Larsen et al.'s VAE-GAN also shows D the reconstructions; the paper does not say it does).
+
+The KL's prior and the GAN's codes: see ``gan_papers.gan3d.vae_losses`` (default N(0, I) for both).
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from gan_papers.common.losses import generator_loss
+from gan_papers.common.training import draw_per_replica, replicas_in_sync, scale_loss
+from gan_papers.common.validation import check_choice, check_image_batch
+from gan_papers.gan3d.encoder import reparameterize
+from gan_papers.gan3d.model import (
+    GAN3D,
+    PAPER_ACCURACY_THRESHOLD,
+    PAPER_BETA_1,
+    PAPER_D_LEARNING_RATE,
+    PAPER_G_LEARNING_RATE,
+)
+from gan_papers.gan3d.vae_losses import (
+    KL_PRIORS,
+    RECONSTRUCTION_NORMS,
+    kl_divergence,
+    reconstruction_loss,
+)
+
+# Section 4.3, alpha1 = 5 and alpha2 = 1e-4 *(unverified: recalled, not checked against the paper)*.
+PAPER_ALPHA1 = 5.0
+PAPER_ALPHA2 = 1e-4
+# The paper gives no learning rate for E; G's is used.
+DEFAULT_E_LEARNING_RATE = PAPER_G_LEARNING_RATE
+
+
+def _check_weight(value, name):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must be a number >= 0; received {value!r}.") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"`{name}` must be a finite number >= 0; received {value!r}.")
+    return value
+
+
+@keras.saving.register_keras_serializable(package="gan_papers")
+class VAEGAN3D(GAN3D):
+    """The 3D-VAE-GAN: ``fit`` on batches ``(voxels, images)`` or ``(voxels, labels, images)``.
+
+    ``voxels`` (B, R, R, R, 1) in {0, 1} and ``images`` (B, S, S, C) in [-1, 1] (S, C: the encoder's
+    input), one image of each shape: the order of ``gan_papers.data.shapes.shape_dataset(...,
+    with_views=True)``, and of ``fit(voxels, images)``. Labels are ignored.
+    ``reconstruct(images)`` decodes the posterior mean G(mu(y)).
+
+    Logs (epoch means): ``loss`` (L_EG), ``g_loss`` (adversarial), ``kl_loss``,
+    ``reconstruction_loss``, and D's ``d_loss``, ``d_accuracy``, ``d_updated`` as in ``GAN3D``.
+
+    Args:
+        encoder: ``build_encoder``: images -> [mu, log_var], each (B, latent_dim).
+        generator, discriminator: as in ``GAN3D``.
+        alpha1, alpha2: the weights of L_KL and L_recon (eq. 2; 5 and 1e-4 in the paper,
+            *unverified*).
+        prior: ``"normal"`` (default: p(z) = N(0, I) for the KL and the GAN's codes) or
+            ``"uniform"`` (the GAN's codes U[0, 1], the KL against N(1/2, 1/12)); see
+            ``gan_papers.gan3d.vae_losses``.
+        reconstruction_norm: ``"l2"`` (eq. 4's ||.||_2) or ``"squared_l2"``.
+        accuracy_threshold, accuracy_from, seed: as in ``GAN3D``; ``seed`` also seeds the sampler's
+            eps.
+    """
+
+    SUBMODELS = ("encoder", "generator", "discriminator")
+    TRACKERS = (
+        "loss",
+        "g_loss",
+        "kl_loss",
+        "reconstruction_loss",
+        "d_loss",
+        "d_accuracy",
+        "d_updated",
+    )
+
+    def __init__(
+        self,
+        encoder,
+        generator,
+        discriminator,
+        alpha1=PAPER_ALPHA1,
+        alpha2=PAPER_ALPHA2,
+        prior="normal",
+        reconstruction_norm="l2",
+        accuracy_threshold=PAPER_ACCURACY_THRESHOLD,
+        accuracy_from="previous_batch",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(
+            generator,
+            discriminator,
+            accuracy_threshold=accuracy_threshold,
+            accuracy_from=accuracy_from,
+            seed=seed,
+            **kwargs,
+        )
+        outputs = encoder.output_shape
+        if not isinstance(outputs, list | tuple) or len(outputs) != 2:
+            raise ValueError(
+                f"`encoder` must return [mu, log_var] (build_encoder); its outputs have shapes "
+                f"{outputs}."
+            )
+        e_latent = [int(shape[-1]) for shape in outputs]
+        if e_latent != [self.latent_dim] * 2:
+            raise ValueError(
+                f"`encoder` must output codes of the generator's latent_dim {self.latent_dim} "
+                f"(mu and log_var); its outputs have shapes {outputs}."
+            )
+        self.encoder = encoder
+        self.image_shape = tuple(int(d) for d in encoder.input_shape[1:])
+        self.alpha1 = _check_weight(alpha1, "alpha1")
+        self.alpha2 = _check_weight(alpha2, "alpha2")
+        self.prior = check_choice(prior, "prior", KL_PRIORS)
+        self.reconstruction_norm = check_choice(
+            reconstruction_norm, "reconstruction_norm", RECONSTRUCTION_NORMS
+        )
+
+    def compile(self, g_optimizer=None, d_optimizer=None, e_optimizer=None, **kwargs):
+        """Configure training.
+
+        Args:
+            g_optimizer, d_optimizer: as in ``GAN3D`` (the paper's Adam settings).
+            e_optimizer: default Adam(0.0025, beta_1=0.5) (the paper gives none for E: G's).
+            **kwargs: passed to ``keras.Model.compile``.
+        """
+        self.compile_networks(
+            {
+                "g_optimizer": (
+                    g_optimizer
+                    or keras.optimizers.Adam(PAPER_G_LEARNING_RATE, beta_1=PAPER_BETA_1),
+                    self.generator,
+                ),
+                "d_optimizer": (
+                    d_optimizer
+                    or keras.optimizers.Adam(PAPER_D_LEARNING_RATE, beta_1=PAPER_BETA_1),
+                    self.discriminator,
+                ),
+                "e_optimizer": (
+                    e_optimizer
+                    or keras.optimizers.Adam(DEFAULT_E_LEARNING_RATE, beta_1=PAPER_BETA_1),
+                    self.encoder,
+                ),
+            },
+            **kwargs,
+        )
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "alpha1": self.alpha1,
+            "alpha2": self.alpha2,
+            "prior": self.prior,
+            "reconstruction_norm": self.reconstruction_norm,
+        }
+
+    # ------------------------------------------------------------------ reconstruction
+    def _check_images(self, images, name):
+        size, _, channels = self.image_shape
+        check_image_batch(images, name, channels=channels)
+        shape = tuple(images.shape)
+        if shape[1:] != self.image_shape:
+            raise ValueError(
+                f"`{name}` must be images of the encoder's input shape (batch, {size}, {size}, "
+                f"{channels}); received shape {shape}."
+            )
+
+    def encode(self, images):
+        """E(y) in inference mode: ``(mu, log_var)`` for images (B, S, S, C) in [-1, 1]."""
+        self._check_images(images, "images")
+        mu, log_var = self.encoder(ops.convert_to_tensor(images, "float32"), training=False)
+        return mu, log_var
+
+    def reconstruct(self, images):
+        """G(mu(y)): the shape decoded from the posterior mean, occupancy probabilities (B, R, R, R, 1)."""
+        mu, _ = self.encode(images)
+        return self.generator(mu, training=False)
+
+    # ------------------------------------------------------------------ training
+    def _unpack(self, data):
+        if not isinstance(data, tuple | list) or len(data) < 2:
+            raise ValueError(
+                "The 3D-VAE-GAN trains on (voxels, images) or (voxels, labels, images) batches: "
+                "voxels (batch, R, R, R, 1) in {0, 1} and their images (batch, S, S, C) in [-1, 1]; "
+                f"received {type(data).__name__} {getattr(data, 'shape', '')}."
+            )
+        voxels, images = data[0], data[-1]
+        shape = tuple(images.shape)
+        if len(shape) != 4 or any(
+            s is not None and s != e for s, e in zip(shape[1:], self.image_shape, strict=True)
+        ):
+            size, _, channels = self.image_shape
+            raise ValueError(
+                f"The training images (the batches' last element) must have shape (batch, {size}, "
+                f"{size}, {channels}) (the encoder's input), in [-1, 1]; received batches of shape "
+                f"{shape}."
+            )
+        return ops.cast(images, "float32"), self._check_voxel_batch(voxels, "The training voxels")
+
+    def eps(self, batch_size):
+        """The sampler's eps ~ N(0, I) for a batch (drawn after the batch's codes z)."""
+        return draw_per_replica(
+            lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator),
+            batch_size,
+        )
+
+    def train_step(self, data):
+        images, voxels = self._unpack(data)
+        replicas = replicas_in_sync()
+        batch = tf.shape(voxels)[0]
+        z = self.latents(batch)
+        eps = self.eps(batch)
+        # Persistent: E and G each take their gradient, each scaled by its own optimizer.
+        tape = tf.GradientTape(persistent=True)
+        with tape:
+            fake = self.generator(z, training=True)
+        d_loss, accuracy, updated = self._discriminator_step(
+            voxels, ops.stop_gradient(fake), replicas
+        )
+        with tape:
+            g_loss = generator_loss(self.discriminator(fake, training=True))
+            mu, log_var = self.encoder(images, training=True)
+            reconstruction = self.generator(reparameterize(mu, log_var, eps), training=True)
+            kl = kl_divergence(mu, log_var, self.prior)
+            recon = reconstruction_loss(reconstruction, voxels, self.reconstruction_norm)
+            loss = g_loss + self.alpha1 * kl + self.alpha2 * recon
+            g_objective = scale_loss(self.g_optimizer, loss / replicas)
+            e_objective = scale_loss(self.e_optimizer, loss / replicas)
+        g_vars = self.generator.trainable_variables
+        e_vars = self.encoder.trainable_variables
+        g_grads = tape.gradient(g_objective, g_vars)
+        e_grads = tape.gradient(e_objective, e_vars)
+        del tape
+        self.g_optimizer.apply(g_grads, g_vars)
+        self.e_optimizer.apply(e_grads, e_vars)
+        return self._log(
+            {
+                "loss": loss,
+                "g_loss": g_loss,
+                "kl_loss": kl,
+                "reconstruction_loss": recon,
+                "d_loss": d_loss,
+                "d_accuracy": accuracy,
+                "d_updated": ops.cast(updated, "float32"),
+            }
+        )

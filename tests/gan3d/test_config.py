@@ -1,0 +1,49 @@
+"""3D-GAN run profiles: the paper's numbers, and smoke models that build and train."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_papers.gan3d import GAN3D, VAEGAN3D
+from gan_papers.gan3d.config import (
+    CONFIGS,
+    build_gan3d,
+    build_vae_gan3d,
+    differences_from_paper,
+    get_config,
+)
+from tests.gan3d.helpers import boxes, views
+
+
+def test_paper_profile_is_the_papers_setting():
+    paper = CONFIGS["paper"]
+    assert (paper.resolution, paper.latent_dim, paper.batch_size) == (64, 200, 100)
+    assert (paper.g_learning_rate, paper.d_learning_rate, paper.beta_1) == (0.0025, 1e-5, 0.5)
+    assert (paper.accuracy_threshold, paper.accuracy_from) == (0.8, "previous_batch")
+    assert (paper.image_size, paper.alpha1, paper.alpha2) == (256, 5.0, 1e-4)
+    assert paper.feature_pool_sizes == (8, 4, 2)
+    assert differences_from_paper(paper) == []
+
+
+def test_demo_and_smoke_profiles_shrink_it():
+    assert get_config().resolution == 16  # tests run with GAN_PAPERS_PROFILE=smoke (conftest)
+    demo = CONFIGS["demo"]
+    changed = {row[0] for row in differences_from_paper(demo)}
+    assert {"resolution", "g_filters", "d_filters", "batch_size", "train_steps"} <= changed
+    assert "accuracy_threshold" not in changed and "latent_dim" not in changed
+    assert get_config("smoke", train_steps=1).train_steps == 1
+    with pytest.raises(ValueError, match="`overrides`"):
+        get_config("smoke", resolutions=16)
+
+
+def test_smoke_models_build_and_train():
+    config = CONFIGS["smoke"]
+    model = build_gan3d(config, seed=0)
+    assert isinstance(model, GAN3D) and model.resolution == 16
+    assert float(model.d_optimizer.learning_rate) == pytest.approx(config.d_learning_rate)
+    logs = model.train_step(tf.constant(boxes(4, resolution=16)))  # one eager step
+    assert all(np.isfinite(float(v)) for v in logs.values())
+    vae = build_vae_gan3d(config, seed=0)
+    assert isinstance(vae, VAEGAN3D) and vae.image_shape == (32, 32, 1)
+    logs = vae.train_step((tf.constant(boxes(4, resolution=16)), tf.constant(views(4))))
+    assert all(np.isfinite(float(v)) for v in logs.values())
