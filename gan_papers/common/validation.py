@@ -6,6 +6,8 @@ Checks run on concrete (NumPy or eager) values; inside a traced function only th
 shape is checked.
 """
 
+import math
+
 import numpy as np
 
 
@@ -108,3 +110,18 @@ def check_positive_int(value, name):
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ValueError(f"`{name}` must be a positive integer; received {value!r}.")
     return int(value)
+
+
+def check_doublings(size, name, why):
+    """The k >= 1 with ``size`` = 4 * 2^k (8, 16, 32, 64, 128, ...), or ``ValueError``.
+
+    GAN builders that grow a 4x4 (or 4^3) map by stride-2 stages need it; ``why`` ends the message.
+    """
+    size = check_positive_int(size, name)
+    k = int(round(math.log2(size / 4))) if size >= 8 else 0
+    if k < 1 or 4 * 2**k != size:
+        raise ValueError(
+            f"`{name}` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, 128, ...): {why}; "
+            f"received {size}."
+        )
+    return k

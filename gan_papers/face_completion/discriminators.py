@@ -12,26 +12,13 @@ so the 64x64 local input takes four stages and the 128x128 global input one more
 **logits** (the paper's sigmoid lives in the losses).
 """
 
-import math
-
 import keras
 from keras import layers
 
-from gan_papers.common.validation import check_positive_int
+from gan_papers.common.validation import check_doublings, check_positive_int
 
 PAPER_WIDTHS = (64, 128, 256, 512)
 LEAKY_SLOPE = 0.2
-
-
-def _stages(input_size, name):
-    input_size = check_positive_int(input_size, name)
-    stages = int(round(math.log2(input_size / 4))) if input_size >= 8 else 0
-    if stages < 1 or 4 * 2**stages != input_size:
-        raise ValueError(
-            f"`{name}` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, 128, ...): each stage halves "
-            f"it down to the final 4x4 convolution; received {input_size}."
-        )
-    return stages
 
 
 def build_discriminator(input_size, widths=PAPER_WIDTHS, name="discriminator"):
@@ -39,7 +26,9 @@ def build_discriminator(input_size, widths=PAPER_WIDTHS, name="discriminator"):
 
     ``widths`` are the first stages' widths; further stages repeat the last one.
     """
-    stages = _stages(input_size, "input_size")
+    stages = check_doublings(
+        input_size, "input_size", "each stage halves it down to the final 4x4 convolution"
+    )
     widths = tuple(check_positive_int(w, "widths") for w in widths)
     if not widths:
         raise ValueError("`widths` must hold at least one width; received ().")

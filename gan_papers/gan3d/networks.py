@@ -23,12 +23,10 @@ The paper draws a sigmoid at D's output; here D returns the logit and the sigmoi
 does not say, *unverified* for the authors' code).
 """
 
-import math
-
 import keras
 from keras import layers
 
-from gan_papers.common.validation import check_positive_int
+from gan_papers.common.validation import check_doublings, check_positive_int
 
 LATENT_DIM = 200
 KERNEL_SIZE = 4
@@ -49,14 +47,9 @@ def num_stages(resolution):
 
     ``resolution`` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, ...); 64 gives the paper's 4.
     """
-    resolution = check_positive_int(resolution, "resolution")
-    k = int(round(math.log2(resolution / 4))) if resolution >= 4 else 0
-    if k < 1 or 4 * 2**k != resolution:
-        raise ValueError(
-            "`resolution` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, ...): the networks double "
-            f"or halve a 4^3 grid k times; received {resolution}."
-        )
-    return k
+    return check_doublings(
+        resolution, "resolution", "the networks double or halve a 4^3 grid k times"
+    )
 
 
 def default_filters(resolution):

@@ -20,12 +20,10 @@ as in Radford et al.'s reference code. Layers without BN (D's first convolution,
 keep theirs.
 """
 
-import math
-
 import keras
 from keras import layers
 
-from gan_papers.common.validation import check_positive_int
+from gan_papers.common.validation import check_doublings, check_positive_int
 
 # Radford et al. 2016, Section 4: "All weights were initialized from a zero-centered Normal
 # distribution with standard deviation 0.02."
@@ -44,14 +42,9 @@ def num_stages(image_size):
 
     ``image_size`` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, 128, ...); 64 gives the paper's 4.
     """
-    image_size = check_positive_int(image_size, "image_size")
-    k = int(round(math.log2(image_size / 4))) if image_size >= 4 else 0
-    if k < 1 or 4 * 2**k != image_size:
-        raise ValueError(
-            "`image_size` must be 4 * 2^k with k >= 1 (8, 16, 32, 64, 128, ...): the networks "
-            f"double or halve a 4x4 map k times; received {image_size}."
-        )
-    return k
+    return check_doublings(
+        image_size, "image_size", "the networks double or halve a 4x4 map k times"
+    )
 
 
 def _bn(synchronized_bn, momentum, epsilon, name):
