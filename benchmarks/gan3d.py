@@ -15,11 +15,18 @@ Each configuration runs in a fresh child process, so that its memory is its own:
 A configuration that does not finish within ``--timeout`` seconds is reported as such (XLA's CPU
 compilation of these 3-D convolutions can take many minutes).
 
+``--implementations`` compares TensorFlow's 3-D convolution kernels (``native``) with the same
+convolutions computed over depth slices (``sliced``, ``gan_papers.gan3d.sliced_conv``; the default
+on a machine without a GPU). ``--g-filters`` / ``--d-filters`` replace the paper's widths (e.g. the
+demo profile's ``--g-filters 64 32 16 --d-filters 16 32 64 --resolutions 32 --batch 16``).
+
     python -m benchmarks.gan3d [--batch 8] [--steps 3] [--resolutions 32 64] [--timeout 900]
-                               [--out FILE.json]
+                               [--implementations native sliced] [--xla 0 1]
+                               [--g-filters ...] [--d-filters ...] [--out FILE.json]
 """
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -37,7 +44,7 @@ def _rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
-def worker(resolution, xla, batch, steps):
+def worker(resolution, xla, implementation, batch, steps, g_filters=None, d_filters=None):
     """One configuration, in this process: prints a JSON row."""
     import keras
     import numpy as np
@@ -48,7 +55,9 @@ def worker(resolution, xla, batch, steps):
 
     keras.utils.set_random_seed(0)
     model = GAN3D(
-        build_generator(resolution), build_discriminator(resolution), accuracy_threshold=1.0
+        build_generator(resolution, filters=g_filters, implementation=implementation),
+        build_discriminator(resolution, filters=d_filters, implementation=implementation),
+        accuracy_threshold=1.0,
     )
     model.compile()
     rng = np.random.default_rng(0)
@@ -62,6 +71,7 @@ def worker(resolution, xla, batch, steps):
     row = {
         "resolution": resolution,
         "xla": xla,
+        "conv": implementation,
         "batch": batch,
         "params_g": model.generator.count_params(),
         "params_d": model.discriminator.count_params(),
@@ -88,36 +98,58 @@ def main(argv=None):
         "--timeout", type=int, default=900, help="seconds per configuration (XLA compiles slowly)"
     )
     parser.add_argument(
-        "--worker", nargs=2, type=int, metavar=("RESOLUTION", "XLA"), help=argparse.SUPPRESS
+        "--implementations", nargs="+", default=["native", "sliced"], choices=["native", "sliced"]
+    )
+    parser.add_argument("--xla", nargs="+", type=int, default=[0, 1], choices=[0, 1])
+    parser.add_argument(
+        "--g-filters", type=int, nargs="+", help="G's widths (default: the paper's)"
+    )
+    parser.add_argument(
+        "--d-filters", type=int, nargs="+", help="D's widths (default: the paper's)"
+    )
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("RESOLUTION", "XLA", "CONV"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.worker[0], bool(args.worker[1]), args.batch, args.steps)
+        resolution, xla, implementation = args.worker
+        worker(
+            int(resolution),
+            bool(int(xla)),
+            implementation,
+            args.batch,
+            args.steps,
+            args.g_filters,
+            args.d_filters,
+        )
         return
 
     from benchmarks._common import machine, print_table, write_json
 
     rows = []
-    for resolution in args.resolutions:
-        for xla in (False, True):
-            command = [sys.executable, "-m", "benchmarks.gan3d", "--worker", str(resolution)]
-            command += [str(int(xla)), "--batch", str(args.batch), "--steps", str(args.steps)]
-            try:
-                done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
-            except subprocess.TimeoutExpired:
-                rows.append(
-                    {"resolution": resolution, "xla": xla, "batch": args.batch}
-                    | {"note": f"not done in {args.timeout} s"}
-                )
-                print(f"{resolution}^3 xla={xla}: not done in {args.timeout} s")
-                continue
-            lines = [line for line in done.stdout.splitlines() if line.startswith("ROW ")]
-            if done.returncode != 0 or not lines:
-                raise RuntimeError(
-                    f"benchmark {resolution}^3 xla={xla} failed:\n{done.stderr[-3000:]}"
-                )
-            rows.append(json.loads(lines[-1][4:]))
-            print(json.dumps(rows[-1]))
+    widths = []
+    for flag, value in (("--g-filters", args.g_filters), ("--d-filters", args.d_filters)):
+        if value:
+            widths += [flag, *map(str, value)]
+    for resolution, xla, conv in itertools.product(
+        args.resolutions, map(bool, args.xla), args.implementations
+    ):
+        label = {"resolution": resolution, "xla": xla, "conv": conv, "batch": args.batch}
+        command = [sys.executable, "-m", "benchmarks.gan3d", "--worker", str(resolution)]
+        command += [str(int(xla)), conv, "--batch", str(args.batch), "--steps", str(args.steps)]
+        try:
+            done = subprocess.run(
+                command + widths, capture_output=True, text=True, timeout=args.timeout
+            )
+        except subprocess.TimeoutExpired:
+            rows.append(label | {"note": f"not done in {args.timeout} s"})
+            print(f"{label}: not done in {args.timeout} s")
+            continue
+        lines = [line for line in done.stdout.splitlines() if line.startswith("ROW ")]
+        if done.returncode != 0 or not lines:
+            raise RuntimeError(f"benchmark {label} failed:\n{done.stderr[-3000:]}")
+        rows.append(json.loads(lines[-1][4:]))
+        print(json.dumps(rows[-1]))
     print()
     columns = list(dict.fromkeys(key for row in rows for key in row))
     print_table([{c: row.get(c, "") for c in columns} for row in rows], columns)

@@ -1,7 +1,8 @@
 """3D-GAN — Wu, Zhang, Xue, Freeman, Tenenbaum, "Learning a Probabilistic Latent Space of Object Shapes
 via 3D Generative-Adversarial Modeling", NIPS 2016 (arXiv 1610.07584).
 
-Read in the paper's order: ``networks`` (G and D, Section 3.1), ``latent`` (z ~ U[0, 1]^200),
+Read in the paper's order: ``networks`` (G and D, Section 3.1; ``sliced_conv`` computes their 3-D
+convolutions as 2-D ones where that is faster on a CPU), ``latent`` (z ~ U[0, 1]^200),
 ``model`` (``GAN3D``: training, D updated only while its accuracy is <= 80 %), ``encoder``,
 ``vae_losses`` and ``vae_gan`` (the 3D-VAE-GAN, Section 3.2, eq. 2-4), ``features`` (D's features
 and a linear SVM, Section 4.2), ``metrics`` (reconstruction scores, Section 4.3), ``interpolation``
@@ -24,11 +25,14 @@ from gan_papers.gan3d.metrics import voxel_average_precision, voxel_iou
 from gan_papers.gan3d.model import GAN3D
 from gan_papers.gan3d.networks import build_discriminator, build_generator, num_stages
 from gan_papers.gan3d.plotting import plot_mesh, plot_shapes, plot_voxels
+from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.gan3d.vae_gan import VAEGAN3D
 from gan_papers.gan3d.vae_losses import kl_divergence, reconstruction_loss
 
 __all__ = [
     "GAN3D",
+    "SlicedConv3D",
+    "SlicedConv3DTranspose",
     "VAEGAN3D",
     "build_discriminator",
     "build_encoder",

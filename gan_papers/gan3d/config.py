@@ -22,6 +22,7 @@ class GAN3DConfig:
     latent_dim: int = 200
     g_filters: tuple = (512, 256, 128, 64)  # from the 4^3 bottleneck up
     d_filters: tuple = (64, 128, 256, 512)  # from the input down
+    conv_implementation: str = "native"  # or "sliced": same maths, see gan3d.sliced_conv
     batch_size: int = 100
     g_learning_rate: float = 0.0025
     d_learning_rate: float = 1e-5
@@ -52,27 +53,28 @@ class GAN3DConfig:
 
 CONFIGS = {
     "paper": GAN3DConfig(),
-    # About 5 minutes of training on 2 CPU cores: 32^3 shapes, networks a quarter as wide (G 128, 64,
-    # 32; D 32, 64, 128), batch 16; measured 1.1-1.2 s per GAN step and 1.7 s per VAE-GAN step (with
-    # a 64x64 grey view, encoder kernels 11, 5, 8), so 200 + 40 steps. (Narrower networks, 64/32/16,
-    # were ~10x slower per step on CPU.) Learning rates 1e-3 for both G and D: with the paper's
-    # 0.0025 / 1e-5, D's accuracy stays below 0.4 for 200 steps and the 80 % gate never acts; with
-    # 1e-3 / 1e-3 D is updated in about half of the steps, as the gate intends. D's three feature maps
-    # at 32^3 are 16^3, 8^3, 4^3, so the paper's pools 8, 4, 2 still give 2^3 each.
+    # A few minutes of training on 2 CPU cores: 32^3 shapes, networks an eighth as wide (G 64, 32,
+    # 16; D 16, 32, 64), batch 16, computed with the sliced convolutions: 0.49 s per train step,
+    # where TensorFlow's 3-D kernels take 23.6 s at these widths (benchmarks/gan3d.py), so 400
+    # steps. Learning rates 1e-3 for both G and D: with the paper's 0.0025 / 1e-5, D's accuracy
+    # stays below 0.4 for hundreds of steps and the 80 % gate never acts; with 1e-3 / 1e-3 D is
+    # updated in about half of the steps, as the gate intends. D's three feature maps at 32^3 are
+    # 16^3, 8^3, 4^3, so the paper's pools 8, 4, 2 still give 2^3 each.
     "demo": GAN3DConfig(
         resolution=32,
-        g_filters=(128, 64, 32),
-        d_filters=(32, 64, 128),
+        g_filters=(64, 32, 16),
+        d_filters=(16, 32, 64),
+        conv_implementation="sliced",
         batch_size=16,
         g_learning_rate=1e-3,
         d_learning_rate=1e-3,
-        train_steps=200,
-        steps_per_epoch=25,
+        train_steps=400,
+        steps_per_epoch=50,
         image_size=64,
         image_channels=1,
         e_filters=(32, 64),
         e_learning_rate=1e-3,
-        vae_train_steps=40,
+        vae_train_steps=100,
         classification_train_shapes=320,
         classification_test_shapes=160,
         samples=8,
@@ -82,6 +84,7 @@ CONFIGS = {
         latent_dim=16,
         g_filters=(16, 8),
         d_filters=(8, 16),
+        conv_implementation="sliced",
         batch_size=4,
         train_steps=4,
         steps_per_epoch=2,
@@ -114,8 +117,15 @@ def build_gan3d(config, seed=None, **compile_kwargs):
     from gan_papers.gan3d.networks import build_discriminator, build_generator
 
     model = GAN3D(
-        build_generator(config.resolution, config.latent_dim, config.g_filters),
-        build_discriminator(config.resolution, config.d_filters),
+        build_generator(
+            config.resolution,
+            config.latent_dim,
+            config.g_filters,
+            implementation=config.conv_implementation,
+        ),
+        build_discriminator(
+            config.resolution, config.d_filters, implementation=config.conv_implementation
+        ),
         accuracy_threshold=config.accuracy_threshold,
         accuracy_from=config.accuracy_from,
         seed=seed,
@@ -138,8 +148,15 @@ def build_vae_gan3d(config, seed=None, **compile_kwargs):
         build_encoder(
             config.image_size, config.image_channels, config.latent_dim, config.e_filters
         ),
-        build_generator(config.resolution, config.latent_dim, config.g_filters),
-        build_discriminator(config.resolution, config.d_filters),
+        build_generator(
+            config.resolution,
+            config.latent_dim,
+            config.g_filters,
+            implementation=config.conv_implementation,
+        ),
+        build_discriminator(
+            config.resolution, config.d_filters, implementation=config.conv_implementation
+        ),
         alpha1=config.alpha1,
         alpha2=config.alpha2,
         prior=config.prior,

@@ -18,6 +18,11 @@ Other resolutions 4 * 2^k (k >= 1) keep the 4^3 bottleneck and use k stride-2 st
 has at 64^3 (G 512, 256, 128; D 128, 256, 512). The widths are arguments so the demo can train
 narrower networks on a CPU.
 
+``implementation="sliced"`` swaps Keras's ``Conv3D`` / ``Conv3DTranspose`` for ``SlicedConv3D`` /
+``SlicedConv3DTranspose``: the same weights and maths, computed as 2-D convolutions over depth
+slices, because TensorFlow's CPU kernels for 3-D backward passes fall off a cliff (49x slower) at
+narrow widths like the demo's (``gan_papers.gan3d.sliced_conv``).
+
 The paper draws a sigmoid at D's output; here D returns the logit and the sigmoid lives in the loss
 (``gan_papers.common.losses``). Weights start from N(0, 0.02) (DCGAN's initialisation; the paper
 does not say, *unverified* for the authors' code).
@@ -27,6 +32,7 @@ import keras
 from keras import layers
 
 from gan_papers.common.validation import check_doublings, check_positive_int
+from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 
 LATENT_DIM = 200
 KERNEL_SIZE = 4
@@ -76,6 +82,15 @@ def _check_filters(filters, k, name, resolution):
     return filters
 
 
+def _conv_layers(implementation):
+    """(Conv3D class, Conv3DTranspose class) for ``implementation``."""
+    if implementation == "native":
+        return layers.Conv3D, layers.Conv3DTranspose
+    if implementation == "sliced":
+        return SlicedConv3D, SlicedConv3DTranspose
+    raise ValueError(f"`implementation` must be 'native' or 'sliced'; received {implementation!r}.")
+
+
 def _bn(name, momentum, epsilon, synchronized_bn):
     return layers.BatchNormalization(
         momentum=momentum, epsilon=epsilon, synchronized=synchronized_bn, name=name
@@ -89,6 +104,7 @@ def build_generator(
     bn_momentum=0.9,
     bn_epsilon=1e-5,
     synchronized_bn=False,
+    implementation="native",
     name="gan3d_generator",
 ):
     """Build the 3D-GAN generator: z in [0, 1]^latent_dim -> occupancy probabilities.
@@ -100,6 +116,9 @@ def build_generator(
             512, 256, 128, 64); ``None``: ``default_filters(resolution)``.
         bn_momentum, bn_epsilon: 0.9 and 1e-5, Torch's batch-norm defaults (the authors' code is Torch).
         synchronized_bn: batch statistics over the global batch under ``tf.distribute``.
+        implementation: how the 3-D convolutions are computed, the same maths and weights either
+            way: ``"native"`` (TensorFlow's 3-D kernels) or ``"sliced"`` (2-D convolutions over
+            depth slices; for narrow networks on a CPU, see ``gan_papers.gan3d.sliced_conv``).
 
     Returns:
         A functional ``keras.Model``: (B, latent_dim) -> (B, R, R, R, 1) in (0, 1), float32 also
@@ -111,11 +130,13 @@ def build_generator(
         filters = default_filters(resolution)[0]
     filters = _check_filters(filters, k, "filters", resolution)
 
+    _, conv_transpose = _conv_layers(implementation)
+
     z = keras.Input((latent_dim,), name="z")
     x = layers.Reshape((1, 1, 1, latent_dim), name="reshape")(z)
     # The code as a 1^3 grid of latent_dim channels; a "valid" 4x4x4 transposed convolution turns
     # it into the 4^3 bottleneck (the paper's first layer, Figure 1).
-    x = layers.Conv3DTranspose(
+    x = conv_transpose(
         filters[0],
         KERNEL_SIZE,
         strides=1,
@@ -127,7 +148,7 @@ def build_generator(
     x = _bn("bn1", bn_momentum, bn_epsilon, synchronized_bn)(x)
     x = layers.ReLU(name="relu1")(x)
     for stage in range(2, k + 1):
-        x = layers.Conv3DTranspose(
+        x = conv_transpose(
             filters[stage - 1],
             KERNEL_SIZE,
             strides=2,
@@ -138,7 +159,7 @@ def build_generator(
         )(x)
         x = _bn(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
         x = layers.ReLU(name=f"relu{stage}")(x)
-    x = layers.Conv3DTranspose(
+    x = conv_transpose(
         1,
         KERNEL_SIZE,
         strides=2,
@@ -159,6 +180,7 @@ def build_discriminator(
     bn_momentum=0.9,
     bn_epsilon=1e-5,
     synchronized_bn=False,
+    implementation="native",
     name="gan3d_discriminator",
 ):
     """Build the 3D-GAN discriminator: a voxel grid -> one logit.
@@ -171,7 +193,7 @@ def build_discriminator(
         resolution: side of the input grid, 4 * 2^k (64 in the paper).
         filters: widths of the k stride-2 convolutions, from the input down (paper at 64^3:
             64, 128, 256, 512); ``None``: ``default_filters(resolution)``.
-        bn_momentum, bn_epsilon, synchronized_bn: as in ``build_generator``.
+        bn_momentum, bn_epsilon, synchronized_bn, implementation: as in ``build_generator``.
 
     Returns:
         A functional ``keras.Model``: (B, R, R, R, 1) -> (B, 1) float32 logits. At the paper's size it
@@ -182,10 +204,12 @@ def build_discriminator(
         filters = default_filters(resolution)[1]
     filters = _check_filters(filters, k, "filters", resolution)
 
+    conv, _ = _conv_layers(implementation)
+
     voxels = keras.Input((resolution, resolution, resolution, 1), name="voxels")
     x = voxels
     for stage in range(1, k + 1):
-        x = layers.Conv3D(
+        x = conv(
             filters[stage - 1],
             KERNEL_SIZE,
             strides=2,
@@ -198,7 +222,7 @@ def build_discriminator(
         x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"lrelu{stage}")(x)
     # The paper's last layer: 4^3 -> 1^3, no batch norm right before the output (a known cause of
     # "it always generates a cube").
-    x = layers.Conv3D(
+    x = conv(
         1,
         KERNEL_SIZE,
         padding="valid",

@@ -12,6 +12,7 @@ from gan_papers.gan3d.config import (
     differences_from_paper,
     get_config,
 )
+from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from tests.gan3d.helpers import boxes, views
 
 
@@ -22,6 +23,7 @@ def test_paper_profile_is_the_papers_setting():
     assert (paper.accuracy_threshold, paper.accuracy_from) == (0.8, "previous_batch")
     assert (paper.image_size, paper.alpha1, paper.alpha2) == (256, 5.0, 1e-4)
     assert paper.feature_pool_sizes == (8, 4, 2)
+    assert paper.conv_implementation == "native"
     assert differences_from_paper(paper) == []
 
 
@@ -40,10 +42,15 @@ def test_smoke_models_build_and_train():
     config = CONFIGS["smoke"]
     model = build_gan3d(config, seed=0)
     assert isinstance(model, GAN3D) and model.resolution == 16
+    # The profile's convolution implementation reaches both networks.
+    assert config.conv_implementation == "sliced"
+    assert isinstance(model.generator.get_layer("deconv2"), SlicedConv3DTranspose)
+    assert isinstance(model.discriminator.get_layer("conv1"), SlicedConv3D)
     assert float(model.d_optimizer.learning_rate) == pytest.approx(config.d_learning_rate)
     logs = model.train_step(tf.constant(boxes(4, resolution=16)))  # one eager step
     assert all(np.isfinite(float(v)) for v in logs.values())
     vae = build_vae_gan3d(config, seed=0)
     assert isinstance(vae, VAEGAN3D) and vae.image_shape == (32, 32, 1)
+    assert isinstance(vae.discriminator.get_layer("conv1"), SlicedConv3D)
     logs = vae.train_step((tf.constant(boxes(4, resolution=16)), tf.constant(views(4))))
     assert all(np.isfinite(float(v)) for v in logs.values())

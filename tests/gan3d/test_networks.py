@@ -1,10 +1,12 @@
 """3D-GAN's bias-free volumetric G and D (Wu et al. 2016, Section 3.1): sizes, shapes, outputs."""
 
+import keras
 import numpy as np
 import pytest
 
 from gan_papers.gan3d import build_discriminator, build_generator, num_stages
 from gan_papers.gan3d.networks import default_filters
+from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 
 
 def _conv(c_in, c_out):
@@ -92,3 +94,28 @@ def test_filters_need_one_positive_width_per_stage(filters):
         build_generator(16, filters=filters)
     with pytest.raises(ValueError, match="`filters` must be 2 positive integers"):
         build_discriminator(16, filters=filters)
+
+
+def test_sliced_and_native_convolutions_give_the_same_networks():
+    # The implementation changes how the convolutions are computed, not the model: same weights,
+    # same outputs (gan_papers.gan3d.sliced_conv).
+    z = np.random.default_rng(0).uniform(0, 1, (2, 8)).astype("float32")
+    outputs = {}
+    for implementation in ("sliced", "native"):
+        keras.utils.set_random_seed(1)
+        generator = build_generator(16, 8, (8, 4), implementation=implementation)
+        discriminator = build_discriminator(16, (4, 8), implementation=implementation)
+        voxels = generator(z, training=True)
+        outputs[implementation] = (np.asarray(voxels), np.asarray(discriminator(voxels)))
+        assert isinstance(generator.get_layer("deconv2"), SlicedConv3DTranspose) == (
+            implementation == "sliced"
+        )
+        assert isinstance(discriminator.get_layer("conv1"), SlicedConv3D) == (
+            implementation == "sliced"
+        )
+    for sliced, native in zip(outputs["sliced"], outputs["native"], strict=True):
+        np.testing.assert_allclose(sliced, native, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="`implementation` must be 'native' or 'sliced'.*'cuda'"):
+        build_generator(16, 8, (8, 4), implementation="cuda")
+    with pytest.raises(ValueError, match="`implementation`"):
+        build_discriminator(16, (4, 8), implementation="auto")
