@@ -25,6 +25,7 @@ from gan_papers.common.validation import (
     check_not_empty,
     check_positive_int,
     check_rank,
+    check_seed,
 )
 
 HALF_SIDES = ("left", "right", "top", "bottom")
@@ -43,12 +44,6 @@ def _check_size(size):
             f"`size` must be a positive int or a (height, width) pair of them; received {size!r}."
         )
     return int(size[0]), int(size[1])
-
-
-def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"`seed` must be a non-negative integer; received {seed!r}.")
-    return int(seed)
 
 
 def _check_fraction(value, name, high_inclusive=False):
@@ -98,7 +93,7 @@ def random_pattern_mask(size, batch=1, seed=0, missing=0.25, blob_size=1 / 16):
     """
     height, width = _check_size(size)
     batch = check_positive_int(batch, "batch")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     missing = _check_fraction(missing, "missing")
     blob_size = _check_fraction(blob_size, "blob_size", high_inclusive=True)
     count = round(missing * height * width)
@@ -118,7 +113,7 @@ def random_pixel_mask(size, batch=1, seed=0, missing=0.8):
     """Exactly ``round(missing * H * W)`` pixels missing, chosen uniformly (the paper's 80 % mask)."""
     height, width = _check_size(size)
     batch = check_positive_int(batch, "batch")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     missing = _check_fraction(missing, "missing")
     count = round(missing * height * width)
     holes = []
@@ -138,7 +133,7 @@ def half_mask(size, batch=1, side="left", seed=0):
     """
     height, width = _check_size(size)
     batch = check_positive_int(batch, "batch")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     check_choice(side, "side", (*HALF_SIDES, "random"))
     holes = []
     for rng in _rngs(batch, seed):
@@ -166,7 +161,7 @@ def random_box_mask(size, batch=1, seed=0, min_frac=0.25, max_frac=0.5, box_size
     """
     height, width = _check_size(size)
     batch = check_positive_int(batch, "batch")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if box_size is None:
         min_frac = _check_fraction(min_frac, "min_frac", high_inclusive=True)
         max_frac = _check_fraction(max_frac, "max_frac", high_inclusive=True)
@@ -218,7 +213,7 @@ def make_masks(kind, size, batch=1, seed=0, **kwargs):
     """
     check_choice(kind, "kind", MASK_TYPES)
     if kind == "center":
-        _check_seed(seed)
+        check_seed(seed)
         return center_mask(size, batch, **kwargs)
     return MASK_TYPES[kind](size, batch, seed=seed, **kwargs)
 

@@ -105,6 +105,13 @@ def check_choice(value, name, choices):
     return value
 
 
+def check_seed(seed, name="seed"):
+    """Raise unless ``seed`` is an int >= 0 (the seeds of the deterministic data and masks)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"`{name}` must be a non-negative integer; received {seed!r}.")
+    return int(seed)
+
+
 def check_positive_int(value, name):
     """Raise unless ``value`` is an int >= 1."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:

@@ -32,8 +32,8 @@ import math
 
 import numpy as np
 
-from gan_papers.common.validation import check_positive_int
-from gan_papers.data.indices import index_dataset, index_range
+from gan_papers.common.validation import check_positive_int, check_seed
+from gan_papers.data.indices import check_indices, index_dataset, index_range
 
 FACE_CLASSES = (
     "background",
@@ -174,31 +174,10 @@ _PALETTE = np.array(
 # --------------------------------------------------------------------------------------------
 
 
-def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"`seed` must be a non-negative integer; received {seed!r}.")
-    return int(seed)
-
-
 def _check_size(size):
     if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < MIN_SIZE:
         raise ValueError(f"`size` must be an integer >= {MIN_SIZE}; received {size!r}.")
     return int(size)
-
-
-def _check_indices(indices):
-    array = np.asarray(indices)
-    if array.ndim > 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
-        raise ValueError(
-            "`indices` must be an integer or a 1-D sequence of integers; "
-            f"received {array.dtype} array of shape {array.shape}."
-        )
-    array = array.reshape(-1).astype(np.int64)
-    if array.size == 0:
-        raise ValueError("`indices` must not be empty; received no index.")
-    if array.min() < 0:
-        raise ValueError(f"`indices` must be non-negative; received {int(array.min())}.")
-    return array
 
 
 # --------------------------------------------------------------------------------------------
@@ -545,8 +524,8 @@ def render_faces(indices, size=64, seed=0):
         with values in 0..10, the indices of ``FACE_CLASSES``.
     """
     size = _check_size(size)
-    seed = _check_seed(seed)
-    indices = _check_indices(indices)
+    seed = check_seed(seed)
+    indices = check_indices(indices)
     images = np.empty((len(indices), size, size, 3), dtype=np.float32)
     labels = np.empty((len(indices), size, size), dtype=np.int32)
     step = int(np.clip(_CHUNK_PIXELS // (size * size), 1, 16))
@@ -600,7 +579,7 @@ def face_dataset(
 
     batch_size = check_positive_int(batch_size, "batch_size")
     size = _check_size(size)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     first, stop = index_range(FACE_SPLITS, split, start, count, "faces")
     indices = index_dataset(first, stop, shuffle, repeat, seed)
 

@@ -3,12 +3,29 @@
 The built-in data (procedural faces, procedural 3-D shapes) make item ``i`` from ``(seed, i)`` alone,
 and the prepared real datasets (ModelNet) are arrays read by position, so a ``tf.data`` pipeline
 is a dataset of indices, batched and mapped to the items. These two helpers build it: the checked
-range of a named split, and the (shuffled, repeated) dataset of its indices.
+range of a named split, and the (shuffled, repeated) dataset of its indices; ``check_indices``
+checks the indices a user passes to ``make_faces`` / ``make_shapes``.
 """
 
 import numpy as np
 
 from gan_papers.common.validation import check_positive_int
+
+
+def check_indices(indices):
+    """``indices`` (an int or a 1-D sequence of ints >= 0, not empty) as a 1-D int64 array."""
+    array = np.asarray(indices)
+    if array.ndim > 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
+        raise ValueError(
+            "`indices` must be an integer or a 1-D sequence of integers; "
+            f"received {array.dtype} array of shape {array.shape}."
+        )
+    array = array.reshape(-1).astype(np.int64)
+    if array.size == 0:
+        raise ValueError("`indices` must not be empty; received no index.")
+    if array.min() < 0:
+        raise ValueError(f"`indices` must be non-negative; received {int(array.min())}.")
+    return array
 
 
 def index_range(splits, split, start, count, what):

@@ -45,9 +45,8 @@ import math
 
 import numpy as np
 
-from gan_papers.common.validation import check_positive_int
-from gan_papers.data.faces import _check_indices, _check_seed
-from gan_papers.data.indices import index_dataset, index_range
+from gan_papers.common.validation import check_positive_int, check_seed
+from gan_papers.data.indices import check_indices, index_dataset, index_range
 
 SHAPE_CLASSES = ("chair", "table", "sofa", "bed", "bookshelf", "lamp", "monitor", "bathtub")
 
@@ -656,8 +655,8 @@ def make_shapes(indices, resolution=32, seed=0):
         the module docstring), and int32 (N,) indices into ``SHAPE_CLASSES``.
     """
     resolution = _check_resolution(resolution)
-    seed = _check_seed(seed)
-    indices = _check_indices(indices)
+    seed = check_seed(seed)
+    indices = check_indices(indices)
     voxels = np.zeros((len(indices), resolution, resolution, resolution, 1), dtype=np.float32)
     labels = np.empty(len(indices), dtype=np.int32)
     for n, index in enumerate(indices):
@@ -858,7 +857,7 @@ def shape_dataset(
 
     batch_size = check_positive_int(batch_size, "batch_size")
     resolution = _check_resolution(resolution)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if with_views:
         view_size, azimuth, elevation = _check_view_options(
             view_size, azimuth, elevation, view_channels

@@ -23,6 +23,7 @@ import math
 import keras
 from keras import layers, ops
 
+from gan_papers.common.layers import dcgan_init
 from gan_papers.common.validation import check_positive_int
 
 PAPER_IMAGE_SIZE = 256
@@ -30,10 +31,6 @@ PAPER_E_FILTERS = (64, 128, 256, 512)
 FIRST_KERNEL, FIRST_STRIDE = 11, 4
 MIDDLE_KERNEL = 5
 READOUT_KERNEL = 8
-
-
-def _init():
-    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
 
 def encoder_stages(image_size):
@@ -103,7 +100,7 @@ def build_encoder(
             strides=stride,
             padding="same",
             use_bias=False,
-            kernel_initializer=_init(),
+            kernel_initializer=dcgan_init(),
             name=f"conv{i}",
         )(x)
         x = layers.BatchNormalization(momentum=bn_momentum, epsilon=bn_epsilon, name=f"bn{i}")(x)
@@ -114,7 +111,7 @@ def build_encoder(
             latent_dim,
             READOUT_KERNEL,
             padding="valid",
-            kernel_initializer=_init(),
+            kernel_initializer=dcgan_init(),
             dtype="float32",
             name=f"conv_{head}",
         )(x)

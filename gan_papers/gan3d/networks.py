@@ -31,21 +31,16 @@ does not say, *unverified* for the authors' code).
 import keras
 from keras import layers
 
+from gan_papers.common.layers import batch_norm, dcgan_init
 from gan_papers.common.validation import check_doublings, check_positive_int
 from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 
 LATENT_DIM = 200
 KERNEL_SIZE = 4
 LEAKY_SLOPE = 0.2
-INIT_STDDEV = 0.02
 # Widths at 64^3 (Section 3.1): G from the 4^3 bottleneck up, D from the input down.
 PAPER_G_FILTERS = (512, 256, 128, 64)
 PAPER_D_FILTERS = (64, 128, 256, 512)
-
-
-def _init():
-    # One initializer per layer: a shared instance is a single random stream Keras warns about.
-    return keras.initializers.RandomNormal(mean=0.0, stddev=INIT_STDDEV)
 
 
 def num_stages(resolution):
@@ -89,12 +84,6 @@ def _conv_layers(implementation):
     if implementation == "sliced":
         return SlicedConv3D, SlicedConv3DTranspose
     raise ValueError(f"`implementation` must be 'native' or 'sliced'; received {implementation!r}.")
-
-
-def _bn(name, momentum, epsilon, synchronized_bn):
-    return layers.BatchNormalization(
-        momentum=momentum, epsilon=epsilon, synchronized=synchronized_bn, name=name
-    )
 
 
 def build_generator(
@@ -142,10 +131,10 @@ def build_generator(
         strides=1,
         padding="valid",
         use_bias=False,
-        kernel_initializer=_init(),
+        kernel_initializer=dcgan_init(),
         name="deconv1",
     )(x)
-    x = _bn("bn1", bn_momentum, bn_epsilon, synchronized_bn)(x)
+    x = batch_norm("bn1", bn_momentum, bn_epsilon, synchronized_bn)(x)
     x = layers.ReLU(name="relu1")(x)
     for stage in range(2, k + 1):
         x = conv_transpose(
@@ -154,10 +143,10 @@ def build_generator(
             strides=2,
             padding="same",
             use_bias=False,
-            kernel_initializer=_init(),
+            kernel_initializer=dcgan_init(),
             name=f"deconv{stage}",
         )(x)
-        x = _bn(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
+        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
         x = layers.ReLU(name=f"relu{stage}")(x)
     x = conv_transpose(
         1,
@@ -165,7 +154,7 @@ def build_generator(
         strides=2,
         padding="same",
         use_bias=False,
-        kernel_initializer=_init(),
+        kernel_initializer=dcgan_init(),
         name=f"deconv{k + 1}",
     )(x)
     # Occupancy in {0, 1} calls for a sigmoid (a tanh output on {0, 1} data is a known pitfall of
@@ -215,10 +204,10 @@ def build_discriminator(
             strides=2,
             padding="same",
             use_bias=False,
-            kernel_initializer=_init(),
+            kernel_initializer=dcgan_init(),
             name=f"conv{stage}",
         )(x)
-        x = _bn(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
+        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
         x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"lrelu{stage}")(x)
     # The paper's last layer: 4^3 -> 1^3, no batch norm right before the output (a known cause of
     # "it always generates a cube").
@@ -227,7 +216,7 @@ def build_discriminator(
         KERNEL_SIZE,
         padding="valid",
         use_bias=False,
-        kernel_initializer=_init(),
+        kernel_initializer=dcgan_init(),
         dtype="float32",
         name=f"conv{k + 1}",
     )(x)

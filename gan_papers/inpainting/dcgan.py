@@ -23,18 +23,10 @@ keep theirs.
 import keras
 from keras import layers
 
+from gan_papers.common.layers import batch_norm, dcgan_init
 from gan_papers.common.validation import check_doublings, check_positive_int
 
-# Radford et al. 2016, Section 4: "All weights were initialized from a zero-centered Normal
-# distribution with standard deviation 0.02."
-INIT_STDDEV = 0.02
 KERNEL_SIZE = 5
-
-
-def _init():
-    # A fresh initializer per layer: one shared instance would be a single random stream that
-    # Keras warns about reusing.
-    return keras.initializers.RandomNormal(mean=0.0, stddev=INIT_STDDEV)
 
 
 def num_stages(image_size):
@@ -44,12 +36,6 @@ def num_stages(image_size):
     """
     return check_doublings(
         image_size, "image_size", "the networks double or halve a 4x4 map k times"
-    )
-
-
-def _bn(synchronized_bn, momentum, epsilon, name):
-    return layers.BatchNormalization(
-        momentum=momentum, epsilon=epsilon, synchronized=synchronized_bn, name=name
     )
 
 
@@ -92,10 +78,10 @@ def build_generator(
 
     z = keras.Input((latent_dim,), name="z")
     x = layers.Dense(
-        4 * 4 * base_filters, use_bias=False, kernel_initializer=_init(), name="project"
+        4 * 4 * base_filters, use_bias=False, kernel_initializer=dcgan_init(), name="project"
     )(z)
     x = layers.Reshape((4, 4, base_filters), name="reshape")(x)
-    x = _bn(synchronized_bn, bn_momentum, bn_epsilon, "bn0")(x)
+    x = batch_norm("bn0", bn_momentum, bn_epsilon, synchronized_bn)(x)
     x = layers.ReLU(name="relu0")(x)
     for stage in range(1, k):
         x = layers.Conv2DTranspose(
@@ -104,13 +90,18 @@ def build_generator(
             strides=2,
             padding="same",
             use_bias=False,
-            kernel_initializer=_init(),
+            kernel_initializer=dcgan_init(),
             name=f"deconv{stage}",
         )(x)
-        x = _bn(synchronized_bn, bn_momentum, bn_epsilon, f"bn{stage}")(x)
+        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
         x = layers.ReLU(name=f"relu{stage}")(x)
     x = layers.Conv2DTranspose(
-        3, KERNEL_SIZE, strides=2, padding="same", kernel_initializer=_init(), name=f"deconv{k}"
+        3,
+        KERNEL_SIZE,
+        strides=2,
+        padding="same",
+        kernel_initializer=dcgan_init(),
+        name=f"deconv{k}",
     )(x)
     # float32 output keeps tanh exact under a mixed-precision policy.
     image = layers.Activation("tanh", dtype="float32", name="image")(x)
@@ -153,7 +144,7 @@ def build_discriminator(
         KERNEL_SIZE,
         strides=2,
         padding="same",
-        kernel_initializer=_init(),
+        kernel_initializer=dcgan_init(),
         name="conv1",
     )(image)
     x = lrelu(x, "lrelu1")
@@ -164,13 +155,13 @@ def build_discriminator(
             strides=2,
             padding="same",
             use_bias=False,
-            kernel_initializer=_init(),
+            kernel_initializer=dcgan_init(),
             name=f"conv{stage}",
         )(x)
-        x = _bn(synchronized_bn, bn_momentum, bn_epsilon, f"bn{stage}")(x)
+        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
         x = lrelu(x, f"lrelu{stage}")
     x = layers.Flatten(name="flatten")(x)
     # The Dense layer fixes the input size: Keras' input-spec check names the expected and the
     # received shape when an image of the wrong size comes.
-    logits = layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logit")(x)
+    logits = layers.Dense(1, kernel_initializer=dcgan_init(), dtype="float32", name="logit")(x)
     return keras.Model(image, logits, name=name)
