@@ -74,7 +74,7 @@ for field, paper_value, value in differences_from_paper(config):
 
 # %% [markdown]
 # The table lists every setting this profile changes from the paper's. The `demo` profile trains a
-# 32x32 DCGAN a quarter as wide as the paper's 64x64 one, for about a thousand steps instead of 25 epochs
+# 32x32 DCGAN a quarter as wide as the paper's 64x64 one, for 2,000 steps instead of 25 epochs
 # of CelebA, and searches 400 steps instead of 1,500 with a larger step size: enough to see every part
 # of the method work on a laptop CPU in a few minutes. `paper` restores the paper's values.
 #

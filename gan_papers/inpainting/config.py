@@ -1,7 +1,8 @@
 """Semantic-inpainting hyper-parameters per run profile (Yeh et al. 2017, Section 4).
 
-``paper`` is the paper's setting (a 64x64 DCGAN prior; the search constants marked unverified in
-``gan_papers.inpainting.losses`` and ``.inpainter``). ``demo`` and ``smoke`` shrink it for a CPU.
+``paper`` is the paper's setting (a 64x64 DCGAN prior; ``gan_papers.inpainting.losses`` and
+``.inpainter`` note the search constants the paper's text does not state). ``demo`` and ``smoke``
+shrink it for a CPU.
 """
 
 import dataclasses
