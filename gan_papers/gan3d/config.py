@@ -111,21 +111,28 @@ def differences_from_paper(config):
     return differences_from(config, CONFIGS["paper"])
 
 
+def build_networks(config):
+    """``(generator, discriminator)`` with ``config``'s resolution, widths and convolutions."""
+    from gan_papers.gan3d.networks import build_discriminator, build_generator
+
+    generator = build_generator(
+        config.resolution,
+        config.latent_dim,
+        config.g_filters,
+        implementation=config.conv_implementation,
+    )
+    discriminator = build_discriminator(
+        config.resolution, config.d_filters, implementation=config.conv_implementation
+    )
+    return generator, discriminator
+
+
 def build_gan3d(config, seed=None, **compile_kwargs):
     """A compiled ``GAN3D`` with ``config``'s networks, optimisers and accuracy gate."""
     from gan_papers.gan3d.model import GAN3D
-    from gan_papers.gan3d.networks import build_discriminator, build_generator
 
     model = GAN3D(
-        build_generator(
-            config.resolution,
-            config.latent_dim,
-            config.g_filters,
-            implementation=config.conv_implementation,
-        ),
-        build_discriminator(
-            config.resolution, config.d_filters, implementation=config.conv_implementation
-        ),
+        *build_networks(config),
         accuracy_threshold=config.accuracy_threshold,
         accuracy_from=config.accuracy_from,
         seed=seed,
@@ -141,22 +148,13 @@ def build_gan3d(config, seed=None, **compile_kwargs):
 def build_vae_gan3d(config, seed=None, **compile_kwargs):
     """A compiled ``VAEGAN3D`` with ``config``'s encoder, networks, loss weights and optimisers."""
     from gan_papers.gan3d.encoder import build_encoder
-    from gan_papers.gan3d.networks import build_discriminator, build_generator
     from gan_papers.gan3d.vae_gan import VAEGAN3D
 
     model = VAEGAN3D(
         build_encoder(
             config.image_size, config.image_channels, config.latent_dim, config.e_filters
         ),
-        build_generator(
-            config.resolution,
-            config.latent_dim,
-            config.g_filters,
-            implementation=config.conv_implementation,
-        ),
-        build_discriminator(
-            config.resolution, config.d_filters, implementation=config.conv_implementation
-        ),
+        *build_networks(config),
         alpha1=config.alpha1,
         alpha2=config.alpha2,
         prior=config.prior,
