@@ -15,10 +15,11 @@ Each configuration runs in a fresh child process, so that its memory is its own:
 A configuration that does not finish within ``--timeout`` seconds is reported as such (XLA's CPU
 compilation of these 3-D convolutions can take many minutes).
 
-``--implementations`` compares TensorFlow's 3-D convolution kernels (``native``) with the same
-convolutions computed over depth slices (``sliced``, ``gan_papers.gan3d.sliced_conv``; the default
-on a machine without a GPU). ``--g-filters`` / ``--d-filters`` replace the paper's widths (e.g. the
-demo profile's ``--g-filters 64 32 16 --d-filters 16 32 64 --resolutions 32 --batch 16``).
+``--implementations`` compares TensorFlow's 3-D convolution kernels (``native``, the builders'
+default) with the same convolutions computed over depth slices (``sliced``,
+``gan_papers.gan3d.sliced_conv``; the demo profile's). ``--g-filters`` / ``--d-filters`` replace the
+paper's widths (e.g. the demo profile's ``--g-filters 64 32 16 --d-filters 16 32 64 --resolutions 32
+--batch 16``).
 
     python -m benchmarks.gan3d [--batch 8] [--steps 3] [--resolutions 32 64] [--timeout 900]
                                [--implementations native sliced] [--xla 0 1]
