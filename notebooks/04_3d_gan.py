@@ -259,7 +259,9 @@ print(
 # generator at a grey fog. One reason for the pull towards empty grids: batch norm with the batch's own
 # statistics makes a bias-free discriminator nearly blind to how full the grids of a batch are
 # (scaling every generated grid by $a > 0$ leaves its output almost unchanged), so nothing pushes back
-# as the generator fades its output. The paper trains for far longer than a CPU demo can; the `paper`
+# as the generator fades its output (noise added to the discriminator's inputs stops that fading, but
+# not the collapse: `python -m benchmarks.gan3d_training_probe --instance-noise 0.15` prints both).
+# The paper trains for far longer than a CPU demo can; the `paper`
 # profile on a GPU is the run to try. The classification experiment below does not depend on the
 # generator.
 #
