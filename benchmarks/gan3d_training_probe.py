@@ -10,8 +10,8 @@ samples (inference mode, a fixed seed) and prints
   the grid: 0 when every code gives the same shape (mode collapse);
 - D's accuracy and update rate since the last row.
 
-``--instance-noise SIGMA`` adds Gaussian noise to D's inputs (real and generated) while training, a
-deviation from the paper that stopped the drift to empty grids in our runs but not the collapse.
+``--instance-noise SIGMA`` and ``--prior normal`` are ``GAN3D``'s two named deviations from the paper
+(the ``demo`` profile uses both; see ``gan_papers.gan3d.model``).
 
     python -m benchmarks.gan3d_training_probe [--steps 500] [--every 100] [--classes 0 1 ...]
         [--g-filters 64 32 16] [--d-filters 16 32 64] [--batch 16] [--g-lr 1e-3] [--d-lr 1e-3]
@@ -53,6 +53,9 @@ def main(argv=None):
     parser.add_argument("--instance-noise", type=float, default=0.0)
     parser.add_argument("--implementation", choices=["native", "sliced"], default="sliced")
     parser.add_argument("--shapes", type=int, default=2000, help="training shapes drawn")
+    parser.add_argument(
+        "--save-samples", metavar="PATH", help="save the last row's 32 samples (.npy) here"
+    )
     args = parser.parse_args(argv)
 
     import keras
@@ -69,26 +72,15 @@ def main(argv=None):
         [i for i in range(8 * args.shapes) if i % len(SHAPE_CLASSES) in args.classes]
     )
     voxels, _ = make_shapes(indices[: args.shapes], args.resolution, seed=0)
-    discriminator = build_discriminator(
-        args.resolution, args.d_filters, implementation=args.implementation
-    )
-    if args.instance_noise > 0:
-        # GaussianNoise acts only when training=True, i.e. inside train_step.
-        discriminator = keras.Sequential(
-            [
-                keras.Input(discriminator.input_shape[1:]),
-                keras.layers.GaussianNoise(args.instance_noise),
-                discriminator,
-            ]
-        )
     model = GAN3D(
         build_generator(
             args.resolution, filters=args.g_filters, implementation=args.implementation
         ),
-        discriminator,
+        build_discriminator(args.resolution, args.d_filters, implementation=args.implementation),
+        prior=args.prior,
+        instance_noise=args.instance_noise,
         seed=0,
     )
-    model.prior = args.prior  # the codes train_step and sample draw
     model.compile(
         g_optimizer=keras.optimizers.Adam(args.g_lr, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(args.d_lr, beta_1=0.5),
@@ -113,6 +105,8 @@ def main(argv=None):
                 }
             )
             print(rows[-1], flush=True)
+            if args.save_samples:
+                np.save(args.save_samples, np.asarray(model.sample(32, seed=1)))
             for tracker in model.metrics:
                 tracker.reset_state()  # the next row's accuracy and update rate are its own
     print()

@@ -29,6 +29,8 @@ class GAN3DConfig:
     beta_1: float = 0.5
     accuracy_threshold: float = 0.8
     accuracy_from: str = "previous_batch"  # the paper's "last batch"; "current_batch": the ports
+    gan_prior: str = "uniform"  # GAN3D's codes: U[0, 1]^200; "normal": N(0, I) (a deviation)
+    instance_noise: float = 0.0  # std of the noise on D's inputs; 0: none (see gan3d.model)
     train_steps: int = 50_000  # not in the paper: our choice for a GPU
     steps_per_epoch: int = 500
     # 3D-VAE-GAN (Section 3.2): image encoder, loss weights, latent prior of the KL term.
@@ -135,6 +137,8 @@ def build_gan3d(config, seed=None, **compile_kwargs):
         *build_networks(config),
         accuracy_threshold=config.accuracy_threshold,
         accuracy_from=config.accuracy_from,
+        prior=config.gan_prior,
+        instance_noise=config.instance_noise,
         seed=seed,
     )
     model.compile(
@@ -161,6 +165,7 @@ def build_vae_gan3d(config, seed=None, **compile_kwargs):
         reconstruction_norm=config.reconstruction_norm,
         accuracy_threshold=config.accuracy_threshold,
         accuracy_from=config.accuracy_from,
+        instance_noise=config.instance_noise,
         seed=seed,
     )
     model.compile(

@@ -77,8 +77,9 @@ class VAEGAN3D(GAN3D):
             ``"uniform"`` (the GAN's codes U[0, 1], the KL against N(1/2, 1/12)); see
             ``gan_papers.gan3d.vae_losses``.
         reconstruction_norm: ``"l2"`` (eq. 4's ||.||_2) or ``"squared_l2"``.
-        accuracy_threshold, accuracy_from, seed: as in ``GAN3D``; ``seed`` also seeds the sampler's
-            eps.
+        accuracy_threshold, accuracy_from, instance_noise, seed: as in ``GAN3D``; ``seed`` also
+            seeds the sampler's eps. The instance noise is added to what D sees (real shapes and
+            G(z)); the reconstructions G(E(y)) are compared with x without it.
     """
 
     SUBMODELS = ("encoder", "generator", "discriminator")
@@ -103,6 +104,7 @@ class VAEGAN3D(GAN3D):
         reconstruction_norm="l2",
         accuracy_threshold=PAPER_ACCURACY_THRESHOLD,
         accuracy_from="previous_batch",
+        instance_noise=0.0,
         seed=None,
         **kwargs,
     ):
@@ -111,6 +113,8 @@ class VAEGAN3D(GAN3D):
             discriminator,
             accuracy_threshold=accuracy_threshold,
             accuracy_from=accuracy_from,
+            prior=check_choice(prior, "prior", KL_PRIORS),
+            instance_noise=instance_noise,
             seed=seed,
             **kwargs,
         )
@@ -130,7 +134,6 @@ class VAEGAN3D(GAN3D):
         self.image_shape = tuple(int(d) for d in encoder.input_shape[1:])
         self.alpha1 = _check_weight(alpha1, "alpha1")
         self.alpha2 = _check_weight(alpha2, "alpha2")
-        self.prior = check_choice(prior, "prior", KL_PRIORS)
         self.reconstruction_norm = check_choice(
             reconstruction_norm, "reconstruction_norm", RECONSTRUCTION_NORMS
         )
@@ -232,9 +235,9 @@ class VAEGAN3D(GAN3D):
         # Persistent: E and G each take their gradient, each scaled by its own optimizer.
         tape = tf.GradientTape(persistent=True)
         with tape:
-            fake = self.generator(z, training=True)
+            fake = self.add_instance_noise(self.generator(z, training=True))
         d_loss, accuracy, updated = self._discriminator_step(
-            voxels, ops.stop_gradient(fake), replicas
+            self.add_instance_noise(voxels), ops.stop_gradient(fake), replicas
         )
         with tape:
             g_loss = generator_loss(self.discriminator(fake, training=True))

@@ -46,6 +46,10 @@ for label, kwargs in {
     "previous_0.8": dict(accuracy_from="previous_batch", accuracy_threshold=0.8),
     "current_2": dict(accuracy_from="current_batch", accuracy_threshold=2.0),
     "current_-1": dict(accuracy_from="current_batch", accuracy_threshold=-1.0),
+    # Each replica adds its own slice of the noise one device would draw for the global batch.
+    "current_2_noise": dict(
+        accuracy_from="current_batch", accuracy_threshold=2.0, instance_noise=0.2, prior="normal"
+    ),
 }.items():
     single, single_logs = run(tf.distribute.get_strategy().scope(), True, **kwargs)
     mirrored, mirrored_logs = run(strategy.scope(), False, **kwargs)
@@ -83,6 +87,10 @@ def test_mirrored_gated_steps_equal_single_device_steps():
         assert result["g_changed"], label
     assert results["current_2"]["d_iterations"] == [2, 2]
     assert results["current_2"]["d_trainable_changed"]
+    assert results["current_2_noise"]["d_iterations"] == [2, 2]
+    assert results["current_2_noise"]["single"]["d_loss"] != pytest.approx(
+        results["current_2"]["single"]["d_loss"]
+    )
     assert results["current_-1"]["d_iterations"] == [0, 0]
     assert not results["current_-1"]["d_trainable_changed"]
     assert results["previous_0.8"]["d_iterations"][0] >= 1  # the first step updates

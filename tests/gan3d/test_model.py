@@ -116,17 +116,18 @@ def test_decisions_follow_the_accuracy_read_over_many_steps(accuracy_from):
     assert int(model.g_optimizer.iterations) == 6
 
 
-def _hand_step(generator, discriminator, x, z, lr, update_d):
+def _hand_step(generator, discriminator, x, z, lr, update_d, real_noise=0.0, fake_noise=0.0):
     """One step written out with tf.GradientTape and SGD: D's step (if ``update_d``), then G's
-    non-saturating step on the same G(z), judged by the D of this step."""
+    non-saturating step on the same G(z), judged by the D of this step. D sees x + real_noise and
+    G(z) + fake_noise."""
 
     def minus_log_sigmoid(logits):
         return tf.reduce_mean(-tf.math.log_sigmoid(logits))
 
     with tf.GradientTape() as g_tape:
-        fake = generator(z, training=True)
+        fake = generator(z, training=True) + fake_noise
     with tf.GradientTape() as tape:
-        real_logits = discriminator(x, training=True)
+        real_logits = discriminator(x + real_noise, training=True)
         fake_logits = discriminator(fake, training=True)
         d_loss = minus_log_sigmoid(real_logits) + minus_log_sigmoid(-fake_logits)
     accuracy = np.mean(np.concatenate([real_logits.numpy() > 0, fake_logits.numpy() < 0]))
@@ -147,23 +148,38 @@ def _hand_step(generator, discriminator, x, z, lr, update_d):
     }
 
 
-@pytest.mark.parametrize("update_d", [True, False])
-def test_train_step_equals_a_hand_written_step(update_d):
+@pytest.mark.parametrize(
+    ("update_d", "prior", "sigma"),
+    [
+        (True, "uniform", 0.0),
+        (False, "uniform", 0.0),
+        (True, "normal", 0.3),
+        (False, "normal", 0.3),
+    ],
+)
+def test_train_step_equals_a_hand_written_step(update_d, prior, sigma):
     lr = 0.1
     model = tiny_gan(
         accuracy_from="current_batch",
         accuracy_threshold=2.0 if update_d else -1.0,
+        prior=prior,
+        instance_noise=sigma,
         optimizer=lambda: keras.optimizers.SGD(lr),
         compile_kwargs={"run_eagerly": True},  # the traced step is the XLA test's
     )
     reference = tiny_gan()
     reference.set_weights(model.get_weights())
-    # The codes the step draws: the model's seed stream, from a copy of its state.
+    # What the step draws from the model's seed stream (from a copy of its state): the codes,
+    # then (with instance noise) the noise on G(z), then the noise on x.
     stream = keras.random.SeedGenerator(0)
     stream.state.assign(model.seed_generator.state.value)
-    z = sample_latent(4, LATENT, seed=stream)
+    z = sample_latent(4, LATENT, prior, seed=stream)
     x = boxes(4)
-    expected = _hand_step(reference.generator, reference.discriminator, x, z, lr, update_d)
+    noise = {}
+    if sigma:
+        for name in ("fake_noise", "real_noise"):
+            noise[name] = sigma * keras.random.normal(x.shape, seed=stream)
+    expected = _hand_step(reference.generator, reference.discriminator, x, z, lr, update_d, **noise)
     logs = fit_one_batch(model, x)
     assert set(logs) == {"d_loss", "g_loss", "d_accuracy", "d_updated"}
     for name, value in expected.items():
@@ -204,6 +220,42 @@ def test_codes_are_uniform_on_zero_one_and_follow_the_seed():
     assert not np.array_equal(same_seed.latents(20_000).numpy(), z)  # the stream advances
 
 
+def test_normal_prior_draws_standard_normal_codes_for_training_and_sampling():
+    model = tiny_gan(seed=7, prior="normal")
+    z = model.latents(20_000).numpy()
+    assert stats.kstest(z.ravel(), stats.norm().cdf).pvalue > 0.01
+    # sample() decodes codes from the same prior: the ones sample_latent draws with its seed.
+    expected = model.generator(sample_latent(3, LATENT, "normal", seed=1), training=False)
+    np.testing.assert_allclose(np.asarray(model.sample(3, seed=1)), np.asarray(expected))
+
+
+def test_instance_noise_is_gaussian_with_the_given_deviation_and_off_at_zero():
+    x = tf.constant(boxes(64))
+    noisy = tiny_gan(instance_noise=0.25).add_instance_noise(x).numpy()
+    noise = noisy - x.numpy()
+    assert noise.std() == pytest.approx(0.25, rel=0.02)
+    assert abs(noise.mean()) < 0.01
+    assert stats.kstest(noise.ravel() / 0.25, stats.norm().cdf).pvalue > 0.01
+    model = tiny_gan()
+    state = model.seed_generator.state.numpy()
+    assert model.add_instance_noise(x) is x
+    np.testing.assert_array_equal(model.seed_generator.state.numpy(), state)  # nothing drawn
+
+
+def test_step_with_instance_noise_and_xla():
+    model = tiny_gan(
+        instance_noise=0.15,
+        prior="normal",
+        accuracy_threshold=2.0,
+        compile_kwargs={"jit_compile": True},
+    )
+    d_before, g_before = d_state(model), weights_of(model.generator)
+    logs = fit_one_batch(model, boxes(4))
+    assert logs["d_updated"] == 1.0 and all(np.isfinite(v) for v in logs.values())
+    assert all(changed(d_before[0], d_state(model)[0]))
+    assert any(changed(g_before, weights_of(model.generator)))
+
+
 def test_sample_latent_priors():
     z = sample_latent(10_000, 4, prior="normal", seed=1).numpy()
     assert stats.kstest(z.ravel(), stats.norm().cdf).pvalue > 0.01
@@ -228,7 +280,7 @@ def test_sample_makes_probabilities_without_touching_the_training_stream():
 
 def test_mixed_precision_gated_step():
     keras.mixed_precision.set_global_policy("mixed_float16")
-    model = tiny_gan(accuracy_threshold=-1.0, accuracy_from="current_batch")
+    model = tiny_gan(accuracy_threshold=-1.0, accuracy_from="current_batch", instance_noise=0.1)
     assert isinstance(model.d_optimizer, keras.optimizers.LossScaleOptimizer)
     assert isinstance(model.g_optimizer, keras.optimizers.LossScaleOptimizer)
     assert model.generator.get_layer("deconv1").compute_dtype == "float16"
@@ -266,6 +318,11 @@ def test_bad_construction_arguments():
         GAN3D(generator, discriminator, accuracy_threshold=float("nan"))
     with pytest.raises(ValueError, match="`accuracy_threshold`"):
         GAN3D(generator, discriminator, accuracy_threshold="high")
+    with pytest.raises(ValueError, match="`prior`"):
+        GAN3D(generator, discriminator, prior="gaussian")
+    for sigma in (-0.1, float("inf"), "some"):
+        with pytest.raises(ValueError, match="`instance_noise`.*received"):
+            GAN3D(generator, discriminator, instance_noise=sigma)
     _, big_discriminator = tiny_networks(16)
     with pytest.raises(ValueError, match="`discriminator` must take the voxel grids"):
         GAN3D(generator, big_discriminator)

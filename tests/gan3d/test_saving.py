@@ -12,7 +12,11 @@ from tests.gan3d.helpers import LATENT, boxes, tiny_gan, tiny_vae_gan, views, we
 
 def test_gan3d_keras_file_round_trip_in_safe_mode(tmp_path):
     model = tiny_gan(
-        accuracy_threshold=0.6, accuracy_from="current_batch", compile_kwargs={"run_eagerly": True}
+        accuracy_threshold=0.6,
+        accuracy_from="current_batch",
+        prior="normal",
+        instance_noise=0.1,
+        compile_kwargs={"run_eagerly": True},
     )
     model.fit(boxes(8), batch_size=4, verbose=0)
     model.set_accuracy_threshold(0.7)  # changed after construction: the file keeps the new value
@@ -22,6 +26,7 @@ def test_gan3d_keras_file_round_trip_in_safe_mode(tmp_path):
     assert isinstance(loaded, GAN3D)
     assert loaded.accuracy_threshold == pytest.approx(0.7)
     assert loaded.accuracy_from == "current_batch"
+    assert (loaded.prior, loaded.instance_noise) == ("normal", 0.1)
     assert float(loaded.last_accuracy.numpy()) == float(model.last_accuracy.numpy())
     for a, b in zip(weights_of(loaded), weights_of(model), strict=True):
         np.testing.assert_array_equal(a, b)
