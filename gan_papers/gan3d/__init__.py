@@ -5,9 +5,9 @@ Read in the paper's order: ``networks`` (G and D, Section 3.1; ``sliced_conv`` c
 convolutions as 2-D ones where that is faster on a CPU), ``latent`` (z ~ U[0, 1]^200),
 ``model`` (``GAN3D``: training, D updated only while its accuracy is <= 80 %), ``encoder``,
 ``vae_losses`` and ``vae_gan`` (the 3D-VAE-GAN, Section 3.2, eq. 2-4), ``features`` (D's features
-and a linear SVM, Section 4.2), ``metrics`` (reconstruction scores, Section 4.3), ``interpolation``
-(the latent space, Section 5), ``mesh`` and ``plotting`` (pictures and OBJ files), ``config`` (run
-profiles).
+and a linear SVM, Section 4.2), ``metrics`` (nearest training shapes; reconstruction scores,
+Section 4.3), ``interpolation`` (the latent space, Section 5), ``mesh`` and ``plotting`` (pictures
+and OBJ files), ``config`` (run profiles).
 """
 
 from gan_papers.gan3d.encoder import build_encoder, reparameterize
@@ -21,7 +21,7 @@ from gan_papers.gan3d.features import (
 from gan_papers.gan3d.interpolation import interpolate, shape_arithmetic
 from gan_papers.gan3d.latent import sample_latent
 from gan_papers.gan3d.mesh import export_obj, voxel_mesh
-from gan_papers.gan3d.metrics import voxel_average_precision, voxel_iou
+from gan_papers.gan3d.metrics import nearest_shapes, voxel_average_precision, voxel_iou
 from gan_papers.gan3d.model import GAN3D
 from gan_papers.gan3d.networks import build_discriminator, build_generator, num_stages
 from gan_papers.gan3d.plotting import plot_mesh, plot_shapes, plot_voxels
@@ -43,6 +43,7 @@ __all__ = [
     "export_obj",
     "interpolate",
     "kl_divergence",
+    "nearest_shapes",
     "num_stages",
     "plot_mesh",
     "plot_shapes",
