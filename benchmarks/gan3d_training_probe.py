@@ -1,13 +1,17 @@
 """A short 3D-GAN training run that prints whether the generator is collapsing, every few steps.
 
-The `demo` profile's generator collapses (notebook 04, "Known limitation"). This probe is the tool
-used to measure it: it trains ``GAN3D`` on procedural shapes and, every ``--every`` steps, draws 32
-samples (inference mode, a fixed seed) and prints
+With the paper's recipe, short CPU runs collapse (notebook 04 explains how, and the two deviations
+the `demo` profile takes against it). This probe is the tool those measurements came from: it trains
+``GAN3D`` on procedural shapes and, every ``--every`` steps, draws 32 samples (inference mode, a
+fixed seed) and prints
 
 - ``occupied``: the fraction of voxels above 0.5 (real shapes: ``real_occupied``);
 - ``soft``: the mean of min(p, 1 - p), 0 for binary grids, 0.5 for a grey fog;
 - ``spread``: the standard deviation across the samples of each voxel's occupancy, averaged over
-  the grid: 0 when every code gives the same shape (mode collapse);
+  the grid: 0 when every code gives the same shape (mode collapse); ``real_spread`` for 32 real
+  shapes;
+- ``stray``: the fraction of a sample's occupied voxels outside its largest connected piece (26
+  neighbours), averaged: speckle and floating fragments (``real_stray`` for 32 real shapes);
 - D's accuracy and update rate since the last row.
 
 ``--instance-noise SIGMA`` and ``--prior normal`` are ``GAN3D``'s two named deviations from the paper
@@ -25,8 +29,20 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+def stray_fraction(occupied):
+    """The fraction of a grid's occupied voxels outside its largest 26-connected piece."""
+    import numpy as np
+    from scipy import ndimage
+
+    pieces, count = ndimage.label(occupied, structure=np.ones((3, 3, 3)))
+    if count == 0:
+        return 0.0
+    return 1.0 - np.bincount(pieces.ravel())[1:].max() / occupied.sum()
+
+
 def collapse_stats(samples):
-    """``(occupied, soft, spread)`` of a batch of occupancy probabilities (see the docstring)."""
+    """``(occupied, soft, spread, stray)`` of a batch of occupancy probabilities (see the
+    docstring)."""
     import numpy as np
 
     samples = np.asarray(samples)
@@ -35,6 +51,7 @@ def collapse_stats(samples):
         float(occupied.mean()),
         float(np.minimum(samples, 1 - samples).mean()),
         float(occupied.std(axis=0).mean()),
+        float(np.mean([stray_fraction(grid[..., 0]) for grid in occupied])),
     )
 
 
@@ -51,6 +68,7 @@ def main(argv=None):
     parser.add_argument("--d-lr", type=float, default=1e-3)
     parser.add_argument("--prior", choices=["uniform", "normal"], default="uniform")
     parser.add_argument("--instance-noise", type=float, default=0.0)
+    parser.add_argument("--instance-noise-steps", type=int, default=None, help="decay to 0 over")
     parser.add_argument("--implementation", choices=["native", "sliced"], default="sliced")
     parser.add_argument("--shapes", type=int, default=2000, help="training shapes drawn")
     parser.add_argument(
@@ -79,19 +97,21 @@ def main(argv=None):
         build_discriminator(args.resolution, args.d_filters, implementation=args.implementation),
         prior=args.prior,
         instance_noise=args.instance_noise,
+        instance_noise_steps=args.instance_noise_steps,
         seed=0,
     )
     model.compile(
         g_optimizer=keras.optimizers.Adam(args.g_lr, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(args.d_lr, beta_1=0.5),
     )
+    _, _, real_spread, real_stray = collapse_stats(voxels[:32])
     step = tf.function(model.train_step)
     rng = np.random.default_rng(0)
     rows, start = [], time.perf_counter()
     for i in range(1, args.steps + 1):
         logs = step(tf.constant(voxels[rng.integers(0, len(voxels), args.batch)], "float32"))
         if i % args.every == 0 or i == args.steps:
-            occupied, soft, spread = collapse_stats(model.sample(32, seed=1))
+            occupied, soft, spread, stray = collapse_stats(model.sample(32, seed=1))
             rows.append(
                 {
                     "step": i,
@@ -102,6 +122,9 @@ def main(argv=None):
                     "real_occupied": round(float(voxels.mean()), 4),
                     "soft": round(soft, 3),
                     "spread": round(spread, 4),
+                    "real_spread": round(real_spread, 4),
+                    "stray": round(stray, 3),
+                    "real_stray": round(real_stray, 3),
                 }
             )
             print(rows[-1], flush=True)

@@ -31,6 +31,7 @@ class GAN3DConfig:
     accuracy_from: str = "previous_batch"  # the paper's "last batch"; "current_batch": the ports
     gan_prior: str = "uniform"  # GAN3D's codes: U[0, 1]^200; "normal": N(0, I) (a deviation)
     instance_noise: float = 0.0  # std of the noise on D's inputs; 0: none (see gan3d.model)
+    instance_noise_steps: int | None = None  # decay the noise to 0 over these steps; None: constant
     train_steps: int = 50_000  # not in the paper: our choice for a GPU
     steps_per_epoch: int = 500
     # 3D-VAE-GAN (Section 3.2): image encoder, loss weights, latent prior of the KL term.
@@ -51,17 +52,24 @@ class GAN3DConfig:
     # Latent-space pictures (Section 5).
     interpolation_steps: int = 8
     samples: int = 16
+    # Samples per class (notebook 04): samples drawn, and training shapes searched for the nearest.
+    class_samples: int = 64
+    nearest_pool: int = 2000
 
 
 CONFIGS = {
     "paper": GAN3DConfig(),
     # A few minutes of training on 2 CPU cores: 32^3 shapes, networks an eighth as wide (G 64, 32,
     # 16; D 16, 32, 64), batch 16, computed with the sliced convolutions: 0.49 s per train step,
-    # where TensorFlow's 3-D kernels take 23.6 s at these widths (benchmarks/gan3d.py), so 400
+    # where TensorFlow's 3-D kernels take 23.6 s at these widths (benchmarks/gan3d.py), so 600
     # steps. Learning rates 1e-3 for both G and D: with the paper's 0.0025 / 1e-5, D's accuracy
     # stays below 0.4 for hundreds of steps and the 80 % gate never acts; with 1e-3 / 1e-3 D is
-    # updated in about half of the steps, as the gate intends. D's three feature maps at 32^3 are
-    # 16^3, 8^3, 4^3, so the paper's pools 8, 4, 2 still give 2^3 each.
+    # updated in about 40 % of the steps, as the gate intends. Codes from N(0, I) and instance
+    # noise 0.15 on D's inputs: without them the generator faded to empty grids within 300 steps
+    # (0.0 % of voxels occupied at step 400, real shapes 6.1 %); with them its samples keep about
+    # the real occupancy and differ from each other (benchmarks/gan3d_training_probe.py; notebook
+    # 04 explains both). D's three feature maps at 32^3 are 16^3, 8^3, 4^3, so the paper's pools
+    # 8, 4, 2 still give 2^3 each.
     "demo": GAN3DConfig(
         resolution=32,
         g_filters=(64, 32, 16),
@@ -70,7 +78,9 @@ CONFIGS = {
         batch_size=16,
         g_learning_rate=1e-3,
         d_learning_rate=1e-3,
-        train_steps=400,
+        gan_prior="normal",
+        instance_noise=0.15,
+        train_steps=600,
         steps_per_epoch=50,
         image_size=64,
         image_channels=1,
@@ -88,6 +98,8 @@ CONFIGS = {
         d_filters=(8, 16),
         conv_implementation="sliced",
         batch_size=4,
+        gan_prior="normal",  # as demo, so the notebook's smoke run takes the same code paths
+        instance_noise=0.15,
         train_steps=4,
         steps_per_epoch=2,
         image_size=32,
@@ -99,6 +111,8 @@ CONFIGS = {
         classification_test_shapes=16,
         interpolation_steps=3,
         samples=2,
+        class_samples=4,
+        nearest_pool=16,
     ),
 }
 
@@ -139,6 +153,7 @@ def build_gan3d(config, seed=None, **compile_kwargs):
         accuracy_from=config.accuracy_from,
         prior=config.gan_prior,
         instance_noise=config.instance_noise,
+        instance_noise_steps=config.instance_noise_steps,
         seed=seed,
     )
     model.compile(
@@ -166,6 +181,7 @@ def build_vae_gan3d(config, seed=None, **compile_kwargs):
         accuracy_threshold=config.accuracy_threshold,
         accuracy_from=config.accuracy_from,
         instance_noise=config.instance_noise,
+        instance_noise_steps=config.instance_noise_steps,
         seed=seed,
     )
     model.compile(

@@ -23,7 +23,9 @@ Two named deviations, off by default, help small CPU runs (notebook 04's ``demo`
   super-resolution"; Arjovsky & Bottou 2017). Without it, a small D with batch norm and
   no biases barely reacts when G scales a whole batch of shapes down, and G drifts to empty grids;
   noise blurs the boundary between real and generated so D's judgement stays informative. The
-  noise is drawn from the model's seed generator (after the codes), so runs stay repeatable.
+  noise is drawn from the model's seed generator (after the codes), so runs stay repeatable; with
+  ``instance_noise_steps`` it is annealed (linearly) to 0, as Sonderby et al. suggest, so that D
+  ends up judging clean shapes.
 
 The skip is a ``tf.cond`` around D's gradient and optimizer step, not a zeroed gradient: with a zero
 gradient Adam still moves the weights (its momentum) and counts a step. A skipped step leaves D's
@@ -119,6 +121,9 @@ class GAN3D(GANModel):
         instance_noise: the standard deviation of the Gaussian noise added to D's inputs while
             training (default 0: none, the paper's; see the module docstring). Voxels are in
             {0, 1}, so 0.15 is a mild blur of the boundary between them.
+        instance_noise_steps: ``None`` (default) keeps the noise constant; an int T decays it
+            linearly to 0 over G's first T steps (``instance_noise_level``), so D judges clean
+            shapes at the end of training.
         seed: seeds the codes (and the noise) training draws; its state is saved with the
             weights, so a resumed run draws what an uninterrupted one would.
     """
@@ -133,6 +138,7 @@ class GAN3D(GANModel):
         accuracy_from="previous_batch",
         prior="uniform",
         instance_noise=0.0,
+        instance_noise_steps=None,
         seed=None,
         **kwargs,
     ):
@@ -151,6 +157,9 @@ class GAN3D(GANModel):
         self.accuracy_from = check_choice(accuracy_from, "accuracy_from", ACCURACY_READINGS)
         self.prior = check_choice(prior, "prior", PRIORS)
         self.instance_noise = _check_instance_noise(instance_noise)
+        if instance_noise_steps is not None:
+            instance_noise_steps = check_positive_int(instance_noise_steps, "instance_noise_steps")
+        self.instance_noise_steps = instance_noise_steps
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         # Variables, so the threshold and the last accuracy are saved with the weights and restored
@@ -210,6 +219,7 @@ class GAN3D(GANModel):
             "accuracy_from": self.accuracy_from,
             "prior": self.prior,
             "instance_noise": self.instance_noise,
+            "instance_noise_steps": self.instance_noise_steps,
             "seed": self.seed,
         }
 
@@ -249,12 +259,26 @@ class GAN3D(GANModel):
         """
         if self.instance_noise == 0:
             return voxels
+        sigma = self.instance_noise_level()
         shape = tuple(voxels.shape[1:])
         noise = draw_per_replica(
             lambda n: keras.random.normal((n, *shape), seed=self.seed_generator),
             tf.shape(voxels)[0],
         )
-        return voxels + ops.cast(self.instance_noise * noise, voxels.dtype)
+        return voxels + ops.cast(sigma * noise, voxels.dtype)
+
+    def instance_noise_level(self):
+        """The noise's standard deviation at this step (a float32 scalar tensor).
+
+        ``instance_noise``, or with ``instance_noise_steps`` = T, ``instance_noise * max(0, 1 - t / T)``
+        at G's optimizer step t (a linear decay to 0). It follows the optimizer's
+        step count, which is saved with the model, so a resumed run continues the same schedule.
+        """
+        sigma = ops.convert_to_tensor(self.instance_noise, "float32")
+        if self.instance_noise_steps is None:
+            return sigma
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        return sigma * ops.maximum(0.0, 1.0 - step / self.instance_noise_steps)
 
     # ------------------------------------------------------------------ training
     def _check_voxel_batch(self, voxels, what="The training data"):

@@ -77,9 +77,10 @@ class VAEGAN3D(GAN3D):
             ``"uniform"`` (the GAN's codes U[0, 1], the KL against N(1/2, 1/12)); see
             ``gan_papers.gan3d.vae_losses``.
         reconstruction_norm: ``"l2"`` (eq. 4's ||.||_2) or ``"squared_l2"``.
-        accuracy_threshold, accuracy_from, instance_noise, seed: as in ``GAN3D``; ``seed`` also
-            seeds the sampler's eps. The instance noise is added to what D sees (real shapes and
-            G(z)); the reconstructions G(E(y)) are compared with x without it.
+        accuracy_threshold, accuracy_from, instance_noise, instance_noise_steps, seed: as in
+            ``GAN3D``; ``seed`` also seeds the sampler's eps. The instance noise is added to what
+            D sees (real shapes and G(z)); the reconstructions G(E(y)) are compared with x
+            without it. Its decay follows this model's own G optimizer, from step 0.
     """
 
     SUBMODELS = ("encoder", "generator", "discriminator")
@@ -105,6 +106,7 @@ class VAEGAN3D(GAN3D):
         accuracy_threshold=PAPER_ACCURACY_THRESHOLD,
         accuracy_from="previous_batch",
         instance_noise=0.0,
+        instance_noise_steps=None,
         seed=None,
         **kwargs,
     ):
@@ -115,6 +117,7 @@ class VAEGAN3D(GAN3D):
             accuracy_from=accuracy_from,
             prior=check_choice(prior, "prior", KL_PRIORS),
             instance_noise=instance_noise,
+            instance_noise_steps=instance_noise_steps,
             seed=seed,
             **kwargs,
         )

@@ -24,7 +24,11 @@ def test_paper_profile_is_the_papers_setting():
     assert (paper.image_size, paper.alpha1, paper.alpha2) == (256, 5.0, 1e-4)
     assert paper.feature_pool_sizes == (8, 4, 2)
     assert paper.conv_implementation == "native"
-    assert (paper.gan_prior, paper.instance_noise) == ("uniform", 0.0)
+    assert (paper.gan_prior, paper.instance_noise, paper.instance_noise_steps) == (
+        "uniform",
+        0.0,
+        None,
+    )
     assert differences_from_paper(paper) == []
 
 
@@ -48,7 +52,11 @@ def test_smoke_models_build_and_train():
     assert isinstance(model.generator.get_layer("deconv2"), SlicedConv3DTranspose)
     assert isinstance(model.discriminator.get_layer("conv1"), SlicedConv3D)
     assert float(model.d_optimizer.learning_rate) == pytest.approx(config.d_learning_rate)
-    assert (model.prior, model.instance_noise) == (config.gan_prior, config.instance_noise)
+    assert (model.prior, model.instance_noise, model.instance_noise_steps) == (
+        config.gan_prior,
+        config.instance_noise,
+        config.instance_noise_steps,
+    )
     logs = model.train_step(tf.constant(boxes(4, resolution=16)))  # one eager step
     assert all(np.isfinite(float(v)) for v in logs.values())
     vae = build_vae_gan3d(config, seed=0)

@@ -242,6 +242,24 @@ def test_instance_noise_is_gaussian_with_the_given_deviation_and_off_at_zero():
     np.testing.assert_array_equal(model.seed_generator.state.numpy(), state)  # nothing drawn
 
 
+def test_instance_noise_decays_linearly_to_zero_with_gs_steps():
+    model = tiny_gan(instance_noise=0.2, instance_noise_steps=4)
+    x = tf.constant(boxes(8))
+    levels = []
+    for step in (0, 1, 2, 4, 9):
+        model.g_optimizer.iterations.assign(step)
+        levels.append(float(model.instance_noise_level()))
+    np.testing.assert_allclose(levels, [0.2, 0.15, 0.1, 0.0, 0.0], atol=1e-7)
+    np.testing.assert_array_equal(model.add_instance_noise(x).numpy(), x.numpy())  # at 0
+    model.g_optimizer.iterations.assign(2)
+    assert np.std(model.add_instance_noise(x).numpy() - x.numpy()) == pytest.approx(0.1, rel=0.05)
+    # A fit advances G's step count, and with it the schedule.
+    model.g_optimizer.iterations.assign(0)
+    fit_one_batch(model, boxes(4))
+    assert float(model.instance_noise_level()) == pytest.approx(0.15)
+    assert float(tiny_gan(instance_noise=0.2).instance_noise_level()) == pytest.approx(0.2)
+
+
 def test_step_with_instance_noise_and_xla():
     model = tiny_gan(
         instance_noise=0.15,
@@ -323,6 +341,8 @@ def test_bad_construction_arguments():
     for sigma in (-0.1, float("inf"), "some"):
         with pytest.raises(ValueError, match="`instance_noise`.*received"):
             GAN3D(generator, discriminator, instance_noise=sigma)
+    with pytest.raises(ValueError, match="`instance_noise_steps`"):
+        GAN3D(generator, discriminator, instance_noise=0.1, instance_noise_steps=0)
     _, big_discriminator = tiny_networks(16)
     with pytest.raises(ValueError, match="`discriminator` must take the voxel grids"):
         GAN3D(generator, big_discriminator)

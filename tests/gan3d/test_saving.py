@@ -16,6 +16,7 @@ def test_gan3d_keras_file_round_trip_in_safe_mode(tmp_path):
         accuracy_from="current_batch",
         prior="normal",
         instance_noise=0.1,
+        instance_noise_steps=50,
         compile_kwargs={"run_eagerly": True},
     )
     model.fit(boxes(8), batch_size=4, verbose=0)
@@ -26,7 +27,8 @@ def test_gan3d_keras_file_round_trip_in_safe_mode(tmp_path):
     assert isinstance(loaded, GAN3D)
     assert loaded.accuracy_threshold == pytest.approx(0.7)
     assert loaded.accuracy_from == "current_batch"
-    assert (loaded.prior, loaded.instance_noise) == ("normal", 0.1)
+    assert (loaded.prior, loaded.instance_noise, loaded.instance_noise_steps) == ("normal", 0.1, 50)
+    assert float(loaded.instance_noise_level()) == pytest.approx(0.1 * (1 - 2 / 50))
     assert float(loaded.last_accuracy.numpy()) == float(model.last_accuracy.numpy())
     for a, b in zip(weights_of(loaded), weights_of(model), strict=True):
         np.testing.assert_array_equal(a, b)
