@@ -20,12 +20,12 @@ Two named deviations, off by default, help small CPU runs (notebook 04's ``demo`
 - ``prior="normal"``: z ~ N(0, I) instead of U[0, 1]^200;
 - ``instance_noise=sigma``: D sees real and generated shapes with Gaussian noise N(0, sigma^2) added
   to every voxel, during training only (Sonderby et al. 2017, "Amortised MAP inference for image
-  super-resolution"; Arjovsky & Bottou 2017). Without it, a small D with batch norm and
-  no biases barely reacts when G scales a whole batch of shapes down, and G drifts to empty grids;
-  noise blurs the boundary between real and generated so D's judgement stays informative. The
-  noise is drawn from the model's seed generator (after the codes), so runs stay repeatable; with
-  ``instance_noise_steps`` it is annealed (linearly) to 0, as Sonderby et al. suggest, so that D
-  ends up judging clean shapes.
+  super-resolution"; Arjovsky & Bottou 2017). Without it, a small D with batch norm and no biases
+  barely reacts when G scales a whole batch of shapes down, and G drifts to empty grids; the noise
+  makes real and generated shapes overlap, so D's gradient stays informative. It is drawn from the
+  model's seed generator (after the codes), so runs stay repeatable; with ``instance_noise_steps``
+  it is annealed (linearly) to 0, as Sonderby et al. suggest, so that D ends up judging clean
+  shapes (in our short runs the decay did not help, so ``demo`` keeps it constant).
 
 The skip is a ``tf.cond`` around D's gradient and optimizer step, not a zeroed gradient: with a zero
 gradient Adam still moves the weights (its momentum) and counts a step. A skipped step leaves D's
@@ -270,9 +270,9 @@ class GAN3D(GANModel):
     def instance_noise_level(self):
         """The noise's standard deviation at this step (a float32 scalar tensor).
 
-        ``instance_noise``, or with ``instance_noise_steps`` = T, ``instance_noise * max(0, 1 - t / T)``
-        at G's optimizer step t (a linear decay to 0). It follows the optimizer's
-        step count, which is saved with the model, so a resumed run continues the same schedule.
+        ``instance_noise``; with ``instance_noise_steps`` = T, ``instance_noise * max(0, 1 - t / T)``
+        at G's optimizer step t (a linear decay to 0). That step count is saved with the model, so
+        a resumed run continues the same schedule.
         """
         sigma = ops.convert_to_tensor(self.instance_noise, "float32")
         if self.instance_noise_steps is None:
