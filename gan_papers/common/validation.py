@@ -119,6 +119,18 @@ def check_positive_int(value, name):
     return int(value)
 
 
+def check_non_negative(value, name):
+    """Raise unless ``value`` is a finite number >= 0 (a loss weight, a standard deviation...);
+    return it as a float."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must be a number >= 0; received {value!r}.") from None
+    if not 0 <= number < math.inf:
+        raise ValueError(f"`{name}` must be a finite number >= 0; received {value!r}.")
+    return number
+
+
 def check_doublings(size, name, why):
     """The k >= 1 with ``size`` = 4 * 2^k (8, 16, 32, 64, 128, ...), or ``ValueError``.
 

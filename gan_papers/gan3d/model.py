@@ -47,7 +47,7 @@ from gan_papers.common.training import (
     replicas_in_sync,
     scale_loss,
 )
-from gan_papers.common.validation import check_choice, check_positive_int
+from gan_papers.common.validation import check_choice, check_non_negative, check_positive_int
 from gan_papers.gan3d.latent import PRIORS, sample_latent
 
 ACCURACY_READINGS = ("previous_batch", "current_batch")
@@ -58,20 +58,6 @@ PAPER_G_LEARNING_RATE = 0.0025
 PAPER_D_LEARNING_RATE = 1e-5
 PAPER_BETA_1 = 0.5
 PAPER_BATCH_SIZE = 100
-
-
-def _check_instance_noise(value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"`instance_noise` must be a standard deviation >= 0; received {value!r}."
-        ) from None
-    if not 0 <= value < float("inf"):
-        raise ValueError(
-            f"`instance_noise` must be a finite standard deviation >= 0; received {value!r}."
-        )
-    return value
 
 
 def _check_threshold(value):
@@ -156,7 +142,7 @@ class GAN3D(GANModel):
         self.resolution = int(g_shape[0])
         self.accuracy_from = check_choice(accuracy_from, "accuracy_from", ACCURACY_READINGS)
         self.prior = check_choice(prior, "prior", PRIORS)
-        self.instance_noise = _check_instance_noise(instance_noise)
+        self.instance_noise = check_non_negative(instance_noise, "instance_noise")
         if instance_noise_steps is not None:
             instance_noise_steps = check_positive_int(instance_noise_steps, "instance_noise_steps")
         self.instance_noise_steps = instance_noise_steps

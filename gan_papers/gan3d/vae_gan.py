@@ -23,7 +23,7 @@ from keras import ops
 
 from gan_papers.common.losses import generator_loss
 from gan_papers.common.training import draw_per_replica, replicas_in_sync, scale_loss
-from gan_papers.common.validation import check_choice, check_image_batch
+from gan_papers.common.validation import check_choice, check_image_batch, check_non_negative
 from gan_papers.gan3d.encoder import reparameterize
 from gan_papers.gan3d.model import (
     GAN3D,
@@ -44,16 +44,6 @@ PAPER_ALPHA1 = 5.0
 PAPER_ALPHA2 = 1e-4
 # The paper gives no learning rate for E; G's is used.
 DEFAULT_E_LEARNING_RATE = PAPER_G_LEARNING_RATE
-
-
-def _check_weight(value, name):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"`{name}` must be a number >= 0; received {value!r}.") from None
-    if not value >= 0 or value == float("inf"):
-        raise ValueError(f"`{name}` must be a finite number >= 0; received {value!r}.")
-    return value
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
@@ -135,8 +125,8 @@ class VAEGAN3D(GAN3D):
             )
         self.encoder = encoder
         self.image_shape = tuple(int(d) for d in encoder.input_shape[1:])
-        self.alpha1 = _check_weight(alpha1, "alpha1")
-        self.alpha2 = _check_weight(alpha2, "alpha2")
+        self.alpha1 = check_non_negative(alpha1, "alpha1")
+        self.alpha2 = check_non_negative(alpha2, "alpha2")
         self.reconstruction_norm = check_choice(
             reconstruction_norm, "reconstruction_norm", RECONSTRUCTION_NORMS
         )
