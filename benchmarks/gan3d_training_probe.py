@@ -111,7 +111,8 @@ def main(argv=None):
     for i in range(1, args.steps + 1):
         logs = step(tf.constant(voxels[rng.integers(0, len(voxels), args.batch)], "float32"))
         if i % args.every == 0 or i == args.steps:
-            occupied, soft, spread, stray = collapse_stats(model.sample(32, seed=1))
+            samples = np.asarray(model.sample(32, seed=1))
+            occupied, soft, spread, stray = collapse_stats(samples)
             rows.append(
                 {
                     "step": i,
@@ -129,7 +130,7 @@ def main(argv=None):
             )
             print(rows[-1], flush=True)
             if args.save_samples:
-                np.save(args.save_samples, np.asarray(model.sample(32, seed=1)))
+                np.save(args.save_samples, samples)
             for tracker in model.metrics:
                 tracker.reset_state()  # the next row's accuracy and update rate are its own
     print()

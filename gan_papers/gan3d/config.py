@@ -64,7 +64,7 @@ CONFIGS = {
     # where TensorFlow's 3-D kernels take 23.6 s at these widths (benchmarks/gan3d.py), so 600
     # steps. Learning rates 1e-3 for both G and D: with the paper's 0.0025 / 1e-5, D's accuracy
     # stays below 0.4 for hundreds of steps and the 80 % gate never acts; with 1e-3 / 1e-3 D is
-    # updated in about 40 % of the steps, as the gate intends. Codes from N(0, I) and instance
+    # updated in about 30 % of the steps, as the gate intends. Codes from N(0, I) and instance
     # noise 0.15 on D's inputs: without them the generator faded to empty grids within 300 steps
     # (0.0 % of voxels occupied at step 400, real shapes 6.1 %); with them its samples keep about
     # the real occupancy and differ from each other (benchmarks/gan3d_training_probe.py; notebook
