@@ -124,12 +124,17 @@ def random_pixel_mask(size, batch=1, seed=0, missing=0.8):
     return _stack(holes)
 
 
-def half_mask(size, batch=1, side="left", seed=0):
-    """Half of the image missing: ``side`` names the missing half (the paper's half mask).
+def half_mask(size, batch=1, side="random", seed=0):
+    """Half of the image missing (the paper's half mask): ``side`` names the missing half.
 
-    ``side`` is ``"left"``, ``"right"``, ``"top"``, ``"bottom"`` or ``"random"`` (one of the four per
-    image, drawn from ``seed``). For an odd side length the missing half is the smaller one
-    (``width // 2`` columns or ``height // 2`` rows).
+    ``side="random"`` (the default) draws one of ``"left"``, ``"right"``, ``"top"``, ``"bottom"``
+    per image, uniformly, as Yeh et al. (Section 4) describe the mask: "half of the image missing
+    (left/right/top/bottom)". Mask ``i`` is drawn from ``(seed, i)`` like the other random masks.
+    A fixed side is a named option: ``side="left"`` is the left-half mask of the public ports
+    (bamos/dcgan-completion.tensorflow ``model.py`` and moodoki/semantic_image_inpainting
+    ``src/inpaint.py``, ``--maskType left``) and of ``gan_papers.face_completion.evaluate``.
+    For an odd side length the missing half is the smaller one (``width // 2`` columns or
+    ``height // 2`` rows).
     """
     height, width = _check_size(size)
     batch = check_positive_int(batch, "batch")

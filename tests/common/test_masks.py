@@ -5,6 +5,7 @@ import pytest
 from scipy import ndimage
 
 from gan_papers.common.masks import (
+    HALF_SIDES,
     MASK_TYPES,
     center_mask,
     check_mask,
@@ -116,6 +117,44 @@ def test_random_half_mask_uses_all_four_sides():
     }
     assert np.all(sum(s.astype(int) for s in sides.values()) == 1)  # exactly one half each
     assert all(s.any() for s in sides.values())
+
+
+def _missing_side(mask):
+    """The side a half mask removes, read off its (H, W, 1) pixels."""
+    hole = mask[..., 0] == 0
+    height, width = hole.shape
+    sides = {
+        "left": hole[:, : width // 2].all() and not hole[:, width // 2 :].any(),
+        "right": hole[:, width - width // 2 :].all() and not hole[:, : width - width // 2].any(),
+        "top": hole[: height // 2].all() and not hole[height // 2 :].any(),
+        "bottom": hole[height - height // 2 :].all() and not hole[: height - height // 2].any(),
+    }
+    (side,) = (name for name, match in sides.items() if match)
+    return side
+
+
+def test_half_mask_draws_its_side_at_random_by_default():
+    # The paper's half mask: left, right, top or bottom, one per image. Left-only is an option.
+    masks = half_mask((9, 12), batch=64, seed=5)
+    drawn = [_missing_side(m) for m in masks]
+    assert set(drawn) == {"left", "right", "top", "bottom"}
+    assert all(drawn.count(side) >= 8 for side in set(drawn))  # 64 draws of 4: none is rare
+    np.testing.assert_array_equal(make_masks("half", (9, 12), batch=64, seed=5), masks)
+    # Exactly half (the smaller half for odd sides): 9 * 6 columns or 4 * 12 rows.
+    for side, m in zip(drawn, masks, strict=True):
+        assert (m == 0).sum() == (9 * 6 if side in ("left", "right") else 4 * 12)
+    assert {_missing_side(m) for m in half_mask(8, batch=16, side="left", seed=5)} == {"left"}
+
+
+def test_half_mask_side_is_fixed_by_seed_and_index():
+    batch = half_mask(8, batch=12, seed=3)
+    for i in range(12):
+        # Mask i comes from (seed, i) alone: the same as the i-th of any longer batch.
+        np.testing.assert_array_equal(batch[i], half_mask(8, batch=i + 1, seed=3)[i])
+        side = HALF_SIDES[np.random.default_rng((3, i)).integers(len(HALF_SIDES))]
+        assert _missing_side(batch[i]) == side
+    others = [_missing_side(m) for m in half_mask(8, batch=12, seed=4)]
+    assert others != [_missing_side(m) for m in batch]
 
 
 def _box(mask):
