@@ -18,6 +18,9 @@ from gan_papers.common.losses import discriminator_loss, generator_loss
 from gan_papers.common.training import draw_per_replica, replicas_in_sync, scale_loss
 from gan_papers.common.validation import check_positive_int
 
+# The codes ``test_step`` judges G on: fixed, so that evaluation does not consume training codes.
+EVAL_SEED = 1234
+
 
 def _default_optimizer():
     return keras.optimizers.Adam(2e-4, beta_1=0.5)
@@ -127,10 +130,15 @@ class DCGAN(GANModel):
                 f"batches of shape {shape}."
             )
 
-    def train_step(self, data):
-        images = data[0] if isinstance(data, tuple | list) else data
+    def _images(self, data):
+        # fit on a dataset of (images, labels) hands a pair, train_on_batch and evaluate hand
+        # (x, y, sample_weight): the images are x in every case; labels and weights are ignored.
+        images, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         self._check_images(images)
-        images = ops.cast(images, "float32")
+        return ops.cast(images, "float32")
+
+    def train_step(self, data):
+        images = self._images(data)
         # Means over this replica's batch; see replicas_in_sync for why they are divided.
         replicas = replicas_in_sync()
         z = self.latents(tf.shape(images)[0])
@@ -156,6 +164,28 @@ class DCGAN(GANModel):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         # D's mean probabilities before its update: 0.5 / 0.5 at equilibrium, 1 / 0 if D wins.
+        self.d_real_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))))
+        self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32"))))
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        """D's and G's losses on ``data`` without an update, both networks in inference mode.
+
+        The codes come from a fixed seed (``EVAL_SEED``), not from the training stream: evaluating
+        (e.g. ``fit(validation_data=...)``) never changes which codes training draws, and two
+        evaluations of the same weights agree.
+        """
+        images = self._images(data)
+        z = draw_per_replica(
+            lambda n: keras.random.uniform(
+                (n, self.latent_dim), minval=-1.0, maxval=1.0, seed=EVAL_SEED
+            ),
+            tf.shape(images)[0],
+        )
+        real_logits = self.discriminator(images, training=False)
+        fake_logits = self.discriminator(self.generator(z, training=False), training=False)
+        self.d_loss_tracker.update_state(discriminator_loss(real_logits, fake_logits))
+        self.g_loss_tracker.update_state(generator_loss(fake_logits))
         self.d_real_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))))
         self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32"))))
         return {m.name: m.result() for m in self.metrics}

@@ -55,3 +55,22 @@ def telea_inpaint(images, masks, radius=3):
         filled = cv2.inpaint(signed_to_uint8(image), hole, radius, cv2.INPAINT_TELEA)
         out.append(uint8_to_signed(filled))
     return np.stack(out).astype(np.float32)
+
+
+def discriminator_accuracy(discriminator, real_images, fake_images, batch_size=256):
+    """D's accuracy in inference mode (as the latent search reads it): ``(real, fake)``, the fractions
+    of ``real_images`` it calls real (logit > 0) and of ``fake_images`` it calls fake (logit < 0).
+    """
+    check_image_batch(real_images, "real_images")
+    check_image_batch(fake_images, "fake_images")
+
+    def logits(images):
+        images = np.asarray(images, np.float32)
+        return np.concatenate(
+            [
+                np.asarray(discriminator(images[i : i + batch_size], training=False))[:, 0]
+                for i in range(0, len(images), batch_size)
+            ]
+        )
+
+    return float((logits(real_images) > 0).mean()), float((logits(fake_images) < 0).mean())

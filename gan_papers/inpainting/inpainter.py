@@ -12,13 +12,30 @@ import tensorflow as tf
 
 from gan_papers.common.masks import check_mask
 from gan_papers.common.progress import TqdmProgress
-from gan_papers.common.validation import check_image_batch, check_positive_int
+from gan_papers.common.validation import (
+    check_choice,
+    check_image_batch,
+    check_non_negative,
+    check_positive_int,
+    check_seed,
+)
 from gan_papers.inpainting.blending import poisson_blend
+from gan_papers.inpainting.calibration import calibrate_discriminator
 from gan_papers.inpainting.latent_search import LatentSearch
-from gan_papers.inpainting.losses import DEFAULT_LAMBDA, DEFAULT_WINDOW
+from gan_papers.inpainting.losses import (
+    DEFAULT_LAMBDA,
+    DEFAULT_WINDOW,
+    PRIORS,
+    check_lambda,
+    check_window,
+)
 
-# 1500 Adam steps at learning rate 0.01 (beta_1 0.9) are what public re-implementations of the
-# paper use; the paper's text gives neither. Both are arguments of ``inpaint``.
+# The paper's implementation details give Adam and 1,500 iterations (as the spec records them, with
+# KrnTneja/PyTorch-Implementation-of-Semantic-Image-Inpainting-with-Deep-Generative-Models
+# README.md), not a learning rate. 0.01 with beta_1 0.9 is bamos/dcgan-completion.tensorflow's Adam
+# (complete.py: --lr 0.01 --beta1 0.9, --nIter 1000); the authors' release uses Nesterov momentum
+# 0.9 instead, lr 0.01 for 1,000 iterations in 2017 and lr 0.0003 for 3,000 in 2018
+# (moodoki/semantic_image_inpainting src/inpaint.py, src/model.py backprop_to_input).
 DEFAULT_ITERATIONS = 1500
 DEFAULT_LEARNING_RATE = 0.01
 
@@ -57,18 +74,40 @@ class SemanticInpainter:
 
     Args:
         generator, discriminator: the trained DCGAN prior (``DCGAN.generator``/``.discriminator``).
-        lam: lambda, the prior loss weight (eq. 3); 0 turns the prior off.
+        lam: lambda, the prior loss weight (eq. 3), a number >= 0; 0 turns the prior off.
         prior: ``"paper"`` (lambda log(1 - D(G(z)))) or ``"nonsaturating"`` (-lambda log D(G(z))).
-        window: the importance-weight window w (eq. 2).
+        window: the importance-weight window w (eq. 2), an odd positive int.
+        calibration_images: real training images (N, H, W, 3) in [-1, 1], or None. When given, the
+            prior loss reads a copy of ``discriminator`` whose batch-norm statistics are recomputed
+            over them mixed with as many samples G(z) (``calibrate_discriminator``: D was trained
+            on real and fake batches apart, and its moving statistics fit neither); the caller's
+            networks are not modified. None reads ``discriminator`` as it is.
+        calibration_seed: seeds the calibration samples.
     """
 
     def __init__(
-        self, generator, discriminator, lam=DEFAULT_LAMBDA, prior="paper", window=DEFAULT_WINDOW
+        self,
+        generator,
+        discriminator,
+        lam=DEFAULT_LAMBDA,
+        prior="paper",
+        window=DEFAULT_WINDOW,
+        calibration_images=None,
+        calibration_seed=0,
     ):
         self.generator = generator
-        self.discriminator = discriminator
-        self.lam, self.prior, self.window = lam, prior, window
+        self.lam = check_lambda(lam)
+        self.prior = check_choice(prior, "prior", PRIORS)
+        self.window = check_window(window)
         self.image_shape = tuple(int(d) for d in generator.output_shape[1:])
+        if calibration_images is not None:
+            trained = discriminator
+            discriminator = keras.models.clone_model(trained)
+            discriminator.set_weights(trained.get_weights())
+            calibrate_discriminator(
+                discriminator, generator, calibration_images, seed=calibration_seed
+            )
+        self.discriminator = discriminator
 
     def inpaint(
         self,
@@ -107,13 +146,33 @@ class SemanticInpainter:
                 f"`masks` must have one mask per image; received {np.shape(masks)[0]} masks "
                 f"for {np.shape(images)[0]} images."
             )
-        iterations = check_positive_int(iterations, "iterations")
-        log_every = min(check_positive_int(log_every, "log_every"), iterations)
-        epochs = -(
-            -iterations // log_every
-        )  # the search runs epochs * log_every >= iterations steps
         images = np.asarray(images, dtype=np.float32)
         masks = np.asarray(masks, dtype=np.float32)
+        known = masks.reshape(len(masks), -1).sum(axis=1)
+        if not known.all():
+            empty = np.flatnonzero(known == 0)
+            raise ValueError(
+                "`masks` must mark some known pixels in every image (1 = known, 0 = missing): the "
+                "search fits G(z) to the known pixels, and with none it has nothing to fit. "
+                f"Received masks with no known pixel for {len(empty)} of {len(masks)} images "
+                f"(indices {empty[:8].tolist()}{', ...' if len(empty) > 8 else ''}); an inverted "
+                "mask (1 = missing) does this: pass 1 - mask."
+            )
+        iterations = check_positive_int(iterations, "iterations")
+        log_every = min(check_positive_int(log_every, "log_every"), iterations)
+        restarts = check_positive_int(restarts, "restarts")
+        seed = None if seed is None else check_seed(seed)
+        if not check_non_negative(learning_rate, "learning_rate") > 0:
+            raise ValueError(f"`learning_rate` must be a number > 0; received {learning_rate!r}.")
+        for flag, name in ((blend, "blend"), (keep_frames, "keep_frames"), (progress, "progress")):
+            if not isinstance(flag, bool | np.bool_):
+                raise ValueError(f"`{name}` must be True or False; received {flag!r}.")
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(
+                f"`jit_compile` must be 'auto', True or False; received {jit_compile!r}."
+            )
+        # The search runs epochs * log_every >= iterations steps.
+        epochs = -(-iterations // log_every)
         corrupted = images * masks  # the search never sees the hole's content
 
         search = LatentSearch(

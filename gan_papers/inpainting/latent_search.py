@@ -18,6 +18,8 @@ from gan_papers.inpainting.losses import (
     DEFAULT_LAMBDA,
     DEFAULT_WINDOW,
     PRIORS,
+    check_lambda,
+    check_window,
     context_loss,
     importance_weights,
     prior_loss,
@@ -47,7 +49,11 @@ class LatentSearch(keras.Model):
         seed: seeds the starting codes z ~ U[-1, 1] (the DCGAN's prior).
 
     Compile with an optimiser for z (``compile(optimizer=keras.optimizers.Adam(0.01))``), then
-    ``fit`` a dataset that repeats one ``(corrupted, mask)`` batch.
+    ``fit`` a dataset that repeats one ``(corrupted, mask)`` batch (or call
+    ``train_on_batch(corrupted, mask)``); ``evaluate`` reports the objective without a step.
+    ``discriminator`` is read in inference mode: pass one whose batch-norm statistics are
+    calibrated (``gan_papers.inpainting.calibration``), as ``SemanticInpainter`` does when given
+    ``calibration_images``.
     """
 
     def __init__(
@@ -65,9 +71,9 @@ class LatentSearch(keras.Model):
         super().__init__(**kwargs)
         self.batch_size = check_positive_int(batch_size, "batch_size")
         self.restarts = check_positive_int(restarts, "restarts")
-        self.lam = float(lam)
+        self.lam = check_lambda(lam)
         self.prior = check_choice(prior, "prior", PRIORS)
-        self.window = window
+        self.window = check_window(window)
         self._networks = _Frozen(generator, discriminator)
         self.latent_dim = int(generator.input_shape[-1])
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -101,7 +107,8 @@ class LatentSearch(keras.Model):
         return context_loss(generated, corrupted, weights), prior_loss(logits, self.lam, self.prior)
 
     def train_step(self, data):
-        corrupted, mask = data
+        # fit on a dataset of pairs hands (x, y); train_on_batch and evaluate hand (x, y, None).
+        corrupted, mask, _ = keras.utils.unpack_x_y_sample_weight(data)
         with tf.GradientTape() as tape:
             l_c, l_p = self.objective(corrupted, mask)
             # A sum over images, not a mean: each z's gradient is that of its own image's loss,
@@ -111,6 +118,15 @@ class LatentSearch(keras.Model):
         self.optimizer.apply(gradients, [self.z])
         # Projected descent: keep z in the support of its U[-1, 1] prior.
         self.z.assign(ops.clip(self.z, -1.0, 1.0))
+        self.context_tracker.update_state(l_c)
+        self.prior_tracker.update_state(l_p)
+        self.loss_tracker.update_state(l_c + l_p)
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        """The objective for the current codes, without a step (``evaluate``)."""
+        corrupted, mask, _ = keras.utils.unpack_x_y_sample_weight(data)
+        l_c, l_p = self.objective(corrupted, mask)
         self.context_tracker.update_state(l_c)
         self.prior_tracker.update_state(l_p)
         self.loss_tracker.update_state(l_c + l_p)

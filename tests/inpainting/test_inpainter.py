@@ -74,3 +74,48 @@ def test_the_hole_content_is_never_read(inpainter):
 def test_bad_input(inpainter, images, masks, fragment):
     with pytest.raises(ValueError, match=fragment):
         inpainter.inpaint(images, masks, iterations=1, progress=False)
+
+
+def test_a_mask_with_nothing_known_is_refused(inpainter):
+    images, masks = _problem(3)
+    masks[1] = 0.0  # e.g. an inverted mask: nothing known in image 1
+    with pytest.raises(ValueError, match=r"no known pixel for 1 of 3 images \(indices \[1\]\)"):
+        inpainter.inpaint(images, masks, iterations=1, progress=False)
+    with pytest.raises(ValueError, match="1 = known"):
+        inpainter.inpaint(images, np.zeros_like(masks), iterations=1, progress=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"lam": "0.003"}, "`lam`"),
+        ({"lam": -1.0}, "`lam`"),
+        ({"lam": None}, "`lam`"),
+        ({"prior": "wgan"}, "`prior`"),
+        ({"window": 4}, "`window`"),
+    ],
+)
+def test_bad_constructor_arguments(kwargs, fragment):
+    generator = build_generator(image_size=SIZE, latent_dim=6, base_filters=8)
+    discriminator = build_discriminator(image_size=SIZE, base_filters=4)
+    with pytest.raises(ValueError, match=fragment):
+        SemanticInpainter(generator, discriminator, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"learning_rate": "fast"}, "`learning_rate`"),
+        ({"learning_rate": 0.0}, "`learning_rate`"),
+        ({"restarts": 0}, "`restarts`"),
+        ({"iterations": 2.5}, "`iterations`"),
+        ({"log_every": 0}, "`log_every`"),
+        ({"seed": -1}, "`seed`"),
+        ({"blend": "yes"}, "`blend`"),
+        ({"jit_compile": "xla"}, "`jit_compile`"),
+    ],
+)
+def test_bad_inpaint_arguments(inpainter, kwargs, fragment):
+    images, masks = _problem()
+    with pytest.raises(ValueError, match=fragment):
+        inpainter.inpaint(images, masks, progress=False, **{"iterations": 1, **kwargs})

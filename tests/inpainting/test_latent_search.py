@@ -113,6 +113,9 @@ def test_restarts_keep_the_best_code():
         ({"batch_size": 0}, "`batch_size`"),
         ({"restarts": 0}, "`restarts`"),
         ({"prior": "wgan"}, "`prior`"),
+        ({"lam": "0.1"}, "`lam`"),
+        ({"lam": -1}, "`lam`"),
+        ({"window": 2}, "`window`"),
     ],
 )
 def test_bad_arguments(kwargs, fragment):

@@ -73,3 +73,9 @@ def test_bad_window(window):
 def test_bad_prior():
     with pytest.raises(ValueError, match="`prior`"):
         prior_loss(np.zeros((1, 1), "float32"), prior="wgan")
+
+
+@pytest.mark.parametrize("lam", ["0.003", None, [0.1], -0.5, float("nan"), float("inf")])
+def test_bad_lambda_names_lam(lam):
+    with pytest.raises(ValueError, match="`lam`"):
+        prior_loss(np.zeros((1, 1), "float32"), lam=lam)
