@@ -35,6 +35,13 @@ from gan_papers.inpainting.config import get_config  # noqa: E402
 from gan_papers.inpainting.evaluate import discriminator_accuracy  # noqa: E402
 
 
+def _auc(discriminator, real, fake):
+    """P(logit(real) > logit(fake)): D's ranking of real over generated, whatever its threshold."""
+    r = np.asarray(discriminator(real, training=False))[:, 0]
+    f = np.asarray(discriminator(fake, training=False))[:, 0]
+    return float((r[:, None] > f[None, :]).mean() + 0.5 * (r[:, None] == f[None, :]).mean())
+
+
 def _train_mode_accuracy(discriminator, real, fake, batch_size):
     """D in training mode on real batches and fake batches apart, as in its own step."""
     weights = discriminator.get_weights()  # training mode moves the moving averages
@@ -99,6 +106,7 @@ def run_seed(config, seed, steps, n_eval, n_calibration, cache_dir=None):
     row["train mode"] = _train_mode_accuracy(discriminator, real, fake, config.batch_size)
     row["as trained"] = discriminator_accuracy(discriminator, real, fake)
     row["D(G(z)) as trained"] = _mean_realness(discriminator, fake)
+    row["AUC as trained"] = _auc(discriminator, real, fake)
     trained = discriminator.get_weights()
     for statistics in CALIBRATIONS:
         calibrate_discriminator(
@@ -111,6 +119,7 @@ def run_seed(config, seed, steps, n_eval, n_calibration, cache_dir=None):
         )
         row[statistics] = discriminator_accuracy(discriminator, real, fake)
         row[f"D(G(z)) {statistics}"] = _mean_realness(discriminator, fake)
+        row[f"AUC {statistics}"] = _auc(discriminator, real, fake)
         discriminator.set_weights(trained)
     return row
 
@@ -136,7 +145,7 @@ def main(argv=None):
 
     print(
         f"\n{args.profile} recipe, {steps} steps; accuracy real-as-real / fake-as-fake "
-        f"(balanced) on {args.eval} held-out faces and {args.eval} samples; mean D(G(z))"
+        f"(balanced) on {args.eval} held-out faces and {args.eval} samples; mean D(G(z)); AUC"
     )
     variants = ["train mode", "as trained", *CALIBRATIONS]
     table = []
@@ -144,9 +153,9 @@ def main(argv=None):
         cells = {"D statistics": variant}
         for r in rows:
             real, fake = r[variant]
-            realness = r.get(f"D(G(z)) {variant}")
+            realness, auc = r.get(f"D(G(z)) {variant}"), r.get(f"AUC {variant}")
             cells[f"seed {r['seed']}"] = f"{real:.3f} / {fake:.3f} ({(real + fake) / 2:.3f})" + (
-                f" {realness:.3f}" if realness is not None else ""
+                f" {realness:.3f} {auc:.3f}" if realness is not None else ""
             )
         table.append(cells)
     print_table(table, ["D statistics", *(f"seed {r['seed']}" for r in rows)])

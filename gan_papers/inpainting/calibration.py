@@ -12,13 +12,15 @@ normalises every image with statistics that match neither the images it learnt t
 those it learnt to call fake, and its verdict can be far from the one it gave in training
 (``benchmarks/inpainting_d_calibration.py`` measures it).
 
-``calibrate_discriminator`` replaces D's moving statistics by the exact mean and variance, layer
-by layer, of its activations over an equal mixture of real images and samples G(z): the population
-D's loss is an expectation over (real and generated images weighted equally, Goodfellow et al.
-2014, eq. 1), and the statistics a batch-norm layer would converge to had D been trained on joint
-real + fake batches. The images are then judged by one fixed normalisation that no longer depends
-on which batch an image came in. ``recompute_batch_norm_statistics`` is the general tool: any
-functional model, any inputs.
+``calibrate_discriminator`` recomputes D's moving statistics exactly, layer by layer, over a
+chosen population. Its default, ``"generated"``, uses samples G(z) alone: the latent search shows
+D nothing else, and D learnt to judge generated images normalised by the statistics of generated
+batches, so this gives the search the D that G was trained against, independent of which batches
+happened to come last in training. Over an equal mixture of real and generated images
+(``"mixed"``) or the expected per-batch statistics (``"separate"``) D judges samples more leniently
+than it did in training; the statistics move D's threshold, hardly its ranking of real over
+generated images. ``recompute_batch_norm_statistics`` is the general tool: any functional model,
+any inputs.
 
 What the public ports do at completion time:
 - bamos/dcgan-completion.tensorflow, ``model.py``: since commit 3cc4006 (2017-05, "added
@@ -136,22 +138,37 @@ def _assign(layer, mean, variance):
     layer.moving_variance.assign(np.maximum(variance, 0.0).astype(layer.moving_variance.dtype))
 
 
-CALIBRATIONS = ("mixed", "separate", "real", "fake")
+CALIBRATIONS = ("generated", "mixed", "separate", "real")
+
+
+DEFAULT_SAMPLES = 512
 
 
 def calibrate_discriminator(
-    discriminator, generator, real_images, statistics="mixed", batch_size=64, seed=0
+    discriminator,
+    generator,
+    real_images=None,
+    statistics="generated",
+    *,
+    samples=None,
+    batch_size=64,
+    seed=0,
 ):
-    """Recompute D's batch-norm statistics from ``real_images`` and as many samples G(z).
+    """Recompute D's batch-norm statistics from samples G(z) (and real images), in place.
 
     ``statistics`` says over what:
+    - ``"generated"`` (the default): pooled over the samples alone. The search shows D nothing but
+      G(z), and in training D normalised generated images by the statistics of generated batches
+      (in its own step and in G's), so this reproduces the normalisation under which D judged
+      them: on held-out samples its inference-mode verdicts match its training-mode ones
+      (``benchmarks/inpainting_d_calibration.py``). No real image is needed.
     - ``"mixed"``: pooled over the equal mixture of real images and samples (the population D's
       loss is an expectation over), in inference mode;
     - ``"separate"``: per batch, over real batches and fake batches of ``batch_size`` apart, each
       normalised by its own statistics as in ``DCGAN.train_step``, weighted equally: what the
       moving averages estimate, recomputed exactly (training weights the fake batches twice,
       since D sees them in its own step and in G's);
-    - ``"real"`` / ``"fake"``: pooled over the real images / the samples alone.
+    - ``"real"``: pooled over the real images alone.
 
     Codes z ~ U[-1, 1] are drawn from ``seed`` and G runs in inference mode, as in the search. Use
     training images, not the images you will inpaint.
@@ -159,20 +176,32 @@ def calibrate_discriminator(
     Args:
         discriminator: the DCGAN discriminator (modified in place, and returned).
         generator: the DCGAN generator whose samples D judges.
-        real_images: (N, H, W, 3) real images in [-1, 1]; a few hundred are enough.
+        real_images: (N, H, W, 3) real images in [-1, 1], needed by all but ``"generated"``; a few
+            hundred are enough.
         statistics: one of ``CALIBRATIONS``.
+        samples: how many samples G(z): default as many as ``real_images``, or ``DEFAULT_SAMPLES``.
         batch_size: images per batch: the training batch for ``"separate"``; for the pooled
             statistics it only bounds memory.
         seed: seeds the codes z.
     """
-    check_image_batch(real_images, "real_images")
     check_choice(statistics, "statistics", CALIBRATIONS)
+    if real_images is None:
+        if statistics != "generated":
+            raise ValueError(
+                f'`real_images` are needed for statistics="{statistics}" (only "generated" '
+                "uses samples alone); received None."
+            )
+    else:
+        check_image_batch(real_images, "real_images")
+        real_images = np.asarray(real_images, np.float32)
+    if samples is None:
+        samples = DEFAULT_SAMPLES if real_images is None else len(real_images)
+    samples = check_positive_int(samples, "samples")
     batch_size = check_positive_int(batch_size, "batch_size")
     seed = check_seed(seed)
-    real_images = np.asarray(real_images, np.float32)
     latent_dim = int(generator.input_shape[-1])
     rng = np.random.default_rng(seed)
-    z = rng.uniform(-1.0, 1.0, (len(real_images), latent_dim)).astype(np.float32)
+    z = rng.uniform(-1.0, 1.0, (samples, latent_dim)).astype(np.float32)
     fake_images = np.concatenate(
         [
             np.asarray(generator(z[i : i + batch_size], training=False), np.float32)
@@ -185,13 +214,15 @@ def calibrate_discriminator(
 
     if statistics == "separate":
         # Whole batches only: a short last batch would have other per-batch statistics.
-        whole = len(real_images) // batch_size * batch_size
-        if whole == 0:
+        real_whole = len(real_images) // batch_size * batch_size
+        fake_whole = len(fake_images) // batch_size * batch_size
+        if real_whole == 0 or fake_whole == 0:
             raise ValueError(
-                f"`real_images` must hold at least `batch_size` = {batch_size} images for "
-                f'statistics="separate"; received {len(real_images)}.'
+                f"`real_images` and `samples` must each be at least `batch_size` = {batch_size} "
+                f'for statistics="separate"; received {len(real_images)} and {len(fake_images)}.'
             )
-        batches = split(real_images[:whole], batch_size) + split(fake_images[:whole], batch_size)
+        batches = split(real_images[:real_whole], batch_size)
+        batches += split(fake_images[:fake_whole], batch_size)
         return recompute_batch_norm_statistics(discriminator, batches, "per_batch")
     if statistics == "mixed":
         images = np.concatenate([real_images, fake_images])

@@ -20,7 +20,7 @@ from gan_papers.common.validation import (
     check_seed,
 )
 from gan_papers.inpainting.blending import poisson_blend
-from gan_papers.inpainting.calibration import calibrate_discriminator
+from gan_papers.inpainting.calibration import CALIBRATIONS, calibrate_discriminator
 from gan_papers.inpainting.latent_search import LatentSearch
 from gan_papers.inpainting.losses import (
     DEFAULT_LAMBDA,
@@ -37,6 +37,7 @@ from gan_papers.inpainting.losses import (
 # 0.9 instead, lr 0.01 for 1,000 iterations in 2017 and lr 0.0003 for 3,000 in 2018
 # (moodoki/semantic_image_inpainting src/inpaint.py, src/model.py backprop_to_input).
 DEFAULT_ITERATIONS = 1500
+D_STATISTICS = ("as_trained", *CALIBRATIONS)
 DEFAULT_LEARNING_RATE = 0.01
 
 
@@ -77,11 +78,17 @@ class SemanticInpainter:
         lam: lambda, the prior loss weight (eq. 3), a number >= 0; 0 turns the prior off.
         prior: ``"paper"`` (lambda log(1 - D(G(z)))) or ``"nonsaturating"`` (-lambda log D(G(z))).
         window: the importance-weight window w (eq. 2), an odd positive int.
-        calibration_images: real training images (N, H, W, 3) in [-1, 1], or None. When given, the
-            prior loss reads a copy of ``discriminator`` whose batch-norm statistics are recomputed
-            over them mixed with as many samples G(z) (``calibrate_discriminator``: D was trained
-            on real and fake batches apart, and its moving statistics fit neither); the caller's
-            networks are not modified. None reads ``discriminator`` as it is.
+        d_statistics: the batch-norm statistics D reads in the prior loss (it runs in inference
+            mode). ``"generated"`` (the default): recomputed over ``calibration_samples`` samples
+            G(z), the population the search shows D (``calibrate_discriminator``; D was trained
+            on real and generated batches apart, and the moving averages training leaves are a
+            mixture of the two that depends on the last batches). ``"as_trained"``: those moving
+            averages, as the public ports read them. ``"mixed"``, ``"separate"``, ``"real"``: see
+            ``calibrate_discriminator``; they need ``calibration_images``. The prior reads a
+            calibrated copy: the caller's networks are never modified.
+        calibration_images: real training images (N, H, W, 3) in [-1, 1], or None.
+        calibration_samples: how many samples G(z) calibrate D (default: as many as
+            ``calibration_images``, or 512).
         calibration_seed: seeds the calibration samples.
     """
 
@@ -92,20 +99,33 @@ class SemanticInpainter:
         lam=DEFAULT_LAMBDA,
         prior="paper",
         window=DEFAULT_WINDOW,
+        d_statistics="generated",
         calibration_images=None,
+        calibration_samples=None,
         calibration_seed=0,
     ):
         self.generator = generator
         self.lam = check_lambda(lam)
         self.prior = check_choice(prior, "prior", PRIORS)
         self.window = check_window(window)
+        self.d_statistics = check_choice(d_statistics, "d_statistics", D_STATISTICS)
         self.image_shape = tuple(int(d) for d in generator.output_shape[1:])
-        if calibration_images is not None:
+        if d_statistics != "as_trained":
+            if d_statistics != "generated" and calibration_images is None:
+                raise ValueError(
+                    f'`calibration_images` (real training images) are needed for d_statistics="'
+                    f'{d_statistics}"; received None.'
+                )
             trained = discriminator
             discriminator = keras.models.clone_model(trained)
             discriminator.set_weights(trained.get_weights())
             calibrate_discriminator(
-                discriminator, generator, calibration_images, seed=calibration_seed
+                discriminator,
+                generator,
+                calibration_images,
+                d_statistics,
+                samples=calibration_samples,
+                seed=calibration_seed,
             )
         self.discriminator = discriminator
 

@@ -86,7 +86,7 @@ def _faces(n=8):
 def test_mixed_calibration_pools_real_images_and_as_many_samples():
     generator, discriminator = _prior()
     real = _faces()
-    calibrate_discriminator(discriminator, generator, real, batch_size=4, seed=5)
+    calibrate_discriminator(discriminator, generator, real, "mixed", batch_size=4, seed=5)
     z = np.random.default_rng(5).uniform(-1, 1, (8, LATENT)).astype("float32")
     mixture = np.concatenate([real, np.asarray(generator(z, training=False))])
     normalised = np.asarray(_bn_output_before_affine(discriminator, "bn2", mixture))
@@ -95,7 +95,19 @@ def test_mixed_calibration_pools_real_images_and_as_many_samples():
     assert np.abs(only_real.mean((0, 1, 2))).max() > 1e-2  # the real half alone is not centred
 
 
-@pytest.mark.parametrize("statistics", ["real", "fake", "separate"])
+def test_generated_calibration_needs_no_real_image_and_standardises_the_samples():
+    generator, discriminator = _prior()
+    calibrate_discriminator(discriminator, generator, samples=16, batch_size=4, seed=7)
+    z = np.random.default_rng(7).uniform(-1, 1, (16, LATENT)).astype("float32")
+    samples = np.asarray(generator(z, training=False))
+    normalised = np.asarray(_bn_output_before_affine(discriminator, "bn2", samples))
+    np.testing.assert_allclose(normalised.mean((0, 1, 2)), 0.0, atol=1e-4)
+    bn2 = discriminator.get_layer("bn2")
+    inputs = np.asarray(keras.Model(discriminator.inputs[0], bn2.input)(samples), np.float64)
+    np.testing.assert_allclose(bn2.moving_variance, inputs.var((0, 1, 2)), rtol=1e-3)
+
+
+@pytest.mark.parametrize("statistics", ["real", "generated", "separate"])
 def test_other_calibrations_run_and_differ(statistics):
     generator, discriminator = _prior()
     trained = discriminator.get_layer("bn2").moving_mean.numpy()
@@ -115,7 +127,8 @@ def test_inpainter_calibrates_a_copy_and_leaves_the_callers_networks_alone():
     calibrate_discriminator(expected, generator, _faces(), seed=0)
     for a, b in zip(expected.weights, inpainter.discriminator.weights, strict=True):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
-    assert SemanticInpainter(generator, discriminator).discriminator is discriminator
+    kept = SemanticInpainter(generator, discriminator, d_statistics="as_trained")
+    assert kept.discriminator is discriminator
 
 
 @pytest.mark.parametrize(
@@ -123,7 +136,14 @@ def test_inpainter_calibrates_a_copy_and_leaves_the_callers_networks_alone():
     [
         (lambda g, d: calibrate_discriminator(d, g, _faces(), statistics="median"), "`statistics`"),
         (lambda g, d: calibrate_discriminator(d, g, _faces() * 3), "`real_images`"),
-        (lambda g, d: calibrate_discriminator(d, g, _faces(2), "separate", 4), "`batch_size`"),
+        (
+            lambda g, d: calibrate_discriminator(d, g, _faces(2), "separate", batch_size=4),
+            "`batch_size`",
+        ),
+        (lambda g, d: calibrate_discriminator(d, g, None, "mixed"), "`real_images`"),
+        (lambda g, d: calibrate_discriminator(d, g, samples=0), "`samples`"),
+        (lambda g, d: SemanticInpainter(g, d, d_statistics="mixed"), "`calibration_images`"),
+        (lambda g, d: SemanticInpainter(g, d, d_statistics="train"), "`d_statistics`"),
         (lambda g, d: calibrate_discriminator(d, g, _faces(), batch_size=0), "`batch_size`"),
         (lambda g, d: recompute_batch_norm_statistics(d, []), "`batches`"),
         (lambda g, d: recompute_batch_norm_statistics(d, _batches(), "mean"), "`statistics`"),
