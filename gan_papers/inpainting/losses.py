@@ -21,7 +21,7 @@ Where the constants come from:
   ``--lam`` 0.1 (``complete.py``). Both use the non-saturating -log D(G(z)): they add lambda times
   its batch mean (the DCGAN generator-loss node) to every image's context loss and differentiate
   the sum over the batch, which weights each image's own prior term by lambda, as here.
-- The window w of eq. 2 is not given in the paper's text as recorded in the spec. The authors'
+- The window w of eq. 2: the spec records w = 7, marked unverified like lambda. The authors'
   release uses 7 (``createWeightedMask(mask, nsize=7)`` in ``src/model.py``, 2017, and
   ``src/tools.py``), and 15 in its 2018 ``src/model_inpaint.py`` (``preprocess(..., nsize=15)``).
   Its 2017 version weights the *known* fraction of the window (``convolve2d(mask, ker)``), the
