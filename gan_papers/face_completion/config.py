@@ -5,9 +5,21 @@ lambdas. The paper does not state how many iterations each stage trains; the ``*
 are our choice for a GPU, and the authors' batch of 2 (a face and its mirror image) is replaced by
 batches of 16 procedural or CelebA faces. ``demo`` and ``smoke`` shrink everything for a CPU.
 
-The lambdas weight mean adversarial and parsing losses against a reconstruction loss summed over the
-pixels (see ``gan_papers.face_completion.losses``), so on faces with a quarter of the pixels the
-same balance needs a quarter of each lambda: ``demo`` (64x64) uses 75, 75, 0.0125.
+The lambdas weight adversarial losses (one number per face) against a reconstruction and a parsing
+loss both summed over the pixels (``GFC_L1_loss.m``, ``GFC_Softmax_loss.m``; see
+``gan_papers.face_completion.losses``). On faces with a quarter of the pixels both sums are a quarter
+as large, so the same balance needs a quarter of lambda_1 and lambda_2 and the same lambda_3:
+``demo`` (64x64) uses 75, 75, 0.05; ``smoke`` (16x16) 300/64, 300/64, 0.05.
+
+The discriminators: the local one has one width per stage down from the hole's patch to 4x4
+(``Model_localD.prototxt``: 64, 128, 256, 512 at 64x64), the global one one more stage, first
+(``Model_globalD.prototxt``: 32, 64, 128, 256, 512 at 128x128).
+
+``discriminator_batch``: every profile uses ``"shared"`` (the discriminators step on the completions
+G was just judged on) rather than the authors' ``"separate"`` (``demo_GFC_training.m``: a batch of
+their own): with ``"separate"`` each G step sees half the batch, so the CPU-sized profiles would need
+twice the steps for the same number of faces through G. ``global_gradient`` is the authors'
+``"everywhere"`` in every profile.
 """
 
 import dataclasses
@@ -23,12 +35,15 @@ class FaceCompletionConfig:
     hole_size: int = 64  # the random training hole; the local discriminator sees this patch
     g_widths: tuple = (32, 64, 128, 256)
     fc_units: int = 4096
-    d_widths: tuple = (64, 128, 256, 512)
+    local_d_widths: tuple = (64, 128, 256, 512)  # Model_localD.prototxt
+    global_d_widths: tuple = (32, 64, 128, 256, 512)  # Model_globalD.prototxt
     parser_widths: tuple = (32, 64, 128, 256)
     lambda_local: float = 300.0
     lambda_global: float = 300.0
     lambda_parsing: float = 0.05
-    reconstruction: str = "l2"  # the paper; the authors' code: "smooth_l1"
+    reconstruction: str = "l2"  # the paper; the authors' code: "l1" (Charbonnier, GFC_L1_loss.m)
+    global_gradient: str = "everywhere"  # gradstack.m
+    discriminator_batch: str = "shared"  # the authors': "separate" (see the module docstring)
     batch_size: int = 16
     g_learning_rate: float = 1e-4  # Adam beta_1 0.9 (authors' code)
     d_learning_rate: float = 2e-4  # Adam beta_1 0.5 (authors' code)
@@ -47,11 +62,12 @@ CONFIGS = {
         hole_size=32,
         g_widths=(8, 16, 32, 64),
         fc_units=256,
-        d_widths=(16, 32, 64, 64),
+        local_d_widths=(16, 32, 64),
+        global_d_widths=(8, 16, 32, 64),  # the extra first stage at half the width, as the paper's
         parser_widths=(8, 16, 32, 32),
         lambda_local=75.0,
         lambda_global=75.0,
-        lambda_parsing=0.0125,
+        lambda_parsing=0.05,
         g_learning_rate=1e-3,
         d_learning_rate=2e-4,
         parser_learning_rate=3e-3,
@@ -65,11 +81,12 @@ CONFIGS = {
         hole_size=8,
         g_widths=(4, 4, 8, 8),
         fc_units=16,
-        d_widths=(4, 8),
+        local_d_widths=(4,),
+        global_d_widths=(4, 8),
         parser_widths=(4, 4, 8, 8),
         lambda_local=300.0 / 64,
         lambda_global=300.0 / 64,
-        lambda_parsing=0.05 / 64,
+        lambda_parsing=0.05,
         batch_size=4,
         parser_steps=2,
         stage_steps=(2, 2, 2),
@@ -109,14 +126,16 @@ def build_face_completion(config, parser=None, seed=None, **compile_kwargs):
         parser = build_parser(config.image_size, config.parser_widths)
     model = FaceCompletionGAN(
         build_generator(config.image_size, config.g_widths, config.fc_units),
-        build_local_discriminator(config.hole_size, config.d_widths),
-        build_global_discriminator(config.image_size, config.d_widths),
+        build_local_discriminator(config.hole_size, config.local_d_widths),
+        build_global_discriminator(config.image_size, config.global_d_widths),
         freeze(parser),
         hole_size=config.hole_size,
         lambda_local=config.lambda_local,
         lambda_global=config.lambda_global,
         lambda_parsing=config.lambda_parsing,
         reconstruction=config.reconstruction,
+        global_gradient=config.global_gradient,
+        discriminator_batch=config.discriminator_batch,
         seed=seed,
     )
     model.compile(

@@ -15,6 +15,11 @@ every decoder stage ends with the channel count of that pooling. The input is th
 its hole filled with uniform noise in [-1, 1] (the authors' code; ``FaceCompletionGAN`` does it); the
 output is linear, and only its hole pixels are kept (the composite).
 
+Initialisation as in ``Model_G.prototxt``: every convolution and fully connected layer draws its
+weights from Caffe's ``msra`` filler with ``variance_norm: AVERAGE``, i.e. N(0, 2 / ((fan_in + fan_out)
+/ 2)) (Keras' ``VarianceScaling(2.0, "fan_avg", "untruncated_normal")``), except the output
+convolution, ``gaussian`` with std 0.001 (the first completions are near 0, mid-grey); biases 0.
+
 ``widths`` scales the encoder (the decoder follows it) and ``fc_units`` the bottleneck, so the demo
 profile can train a thinner network on smaller faces; ``unpooling=False`` replaces unpooling with
 nearest-neighbour upsampling (a deviation, for comparison).
@@ -55,8 +60,18 @@ def check_image_size(image_size, multiple, name="image_size"):
     return image_size
 
 
+OUTPUT_INIT_STDDEV = 0.001  # Model_G.prototxt, reconstruction_new
+
+
+def _msra():
+    """Caffe's ``msra`` filler with ``variance_norm: AVERAGE`` (Model_G.prototxt)."""
+    return keras.initializers.VarianceScaling(2.0, "fan_avg", "untruncated_normal")
+
+
 def _conv(filters, name):
-    return layers.Conv2D(filters, 3, padding="same", activation="relu", name=name)
+    return layers.Conv2D(
+        filters, 3, padding="same", activation="relu", kernel_initializer=_msra(), name=name
+    )
 
 
 def build_generator(
@@ -86,8 +101,13 @@ def build_generator(
         x, index = MaxPoolingWithIndices(name=f"enc{stage}_pool")(x)
         indices.append(index)
     x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(fc_units, activation="relu", name="fc_encode")(x)
-    x = layers.Dense(bottleneck * bottleneck * w4, activation="relu", name="fc_decode")(x)
+    x = layers.Dense(fc_units, activation="relu", kernel_initializer=_msra(), name="fc_encode")(x)
+    x = layers.Dense(
+        bottleneck * bottleneck * w4,
+        activation="relu",
+        kernel_initializer=_msra(),
+        name="fc_decode",
+    )(x)
     x = layers.Reshape((bottleneck, bottleneck, w4), name="reshape")(x)
 
     decoder = ((w2, w2, w2, w3), (w2, w2), (w2, w1), (w1, w1))
@@ -100,5 +120,12 @@ def build_generator(
         for i, filters in enumerate(convs, start=1):
             x = _conv(filters, f"dec{stage}_conv{i}")(x)
     # Linear output (the authors' code); float32 so that mixed precision keeps the losses exact.
-    outputs = layers.Conv2D(3, 3, padding="same", dtype="float32", name="output")(x)
+    outputs = layers.Conv2D(
+        3,
+        3,
+        padding="same",
+        kernel_initializer=keras.initializers.RandomNormal(0.0, OUTPUT_INIT_STDDEV),
+        dtype="float32",
+        name="output",
+    )(x)
     return keras.Model(faces, outputs, name=name)

@@ -27,7 +27,7 @@ LAMBDAS = {"lambda_local": 2.0, "lambda_global": 3.0, "lambda_parsing": 0.5}
 def tiny_networks():
     return {
         "generator": build_generator(SIZE, widths=(4, 4, 8, 8), fc_units=8),
-        "local_discriminator": build_local_discriminator(PATCH, widths=(4, 8)),
+        "local_discriminator": build_local_discriminator(PATCH, widths=(4,)),
         "global_discriminator": build_global_discriminator(SIZE, widths=(4, 8)),
         "parser": freeze(build_parser(SIZE, widths=(4, 4, 4, 4))),
     }

@@ -15,7 +15,9 @@ def test_paper_profile_is_the_authors_setting():
     paper = get_config("paper")
     assert (paper.image_size, paper.hole_size) == (128, 64)
     assert (paper.g_widths, paper.fc_units) == ((32, 64, 128, 256), 4096)
-    assert paper.d_widths == (64, 128, 256, 512)
+    assert paper.local_d_widths == (64, 128, 256, 512)  # Model_localD.prototxt
+    assert paper.global_d_widths == (32, 64, 128, 256, 512)  # Model_globalD.prototxt
+    assert (paper.global_gradient, paper.reconstruction) == ("everywhere", "l2")
     assert (paper.lambda_local, paper.lambda_global, paper.lambda_parsing) == PAPER_LAMBDAS
     assert (paper.g_learning_rate, paper.d_learning_rate) == (1e-4, 2e-4)
     assert differences_from_paper(paper) == []
@@ -23,12 +25,13 @@ def test_paper_profile_is_the_authors_setting():
 
 @pytest.mark.parametrize("profile", ["demo", "smoke"])
 def test_lambdas_scale_with_the_number_of_pixels(profile):
-    """L_r is a sum over pixels: a quarter of the pixels needs a quarter of each lambda."""
+    """L_r and L_p are sums over pixels, the adversarial terms are not: a quarter of the pixels
+    needs a quarter of lambda_1 and lambda_2 and the same lambda_3 (L_r : lambda_3 L_p unchanged)."""
     config, paper = get_config(profile), get_config("paper")
     ratio = (config.image_size / paper.image_size) ** 2
     assert config.lambda_local == pytest.approx(paper.lambda_local * ratio)
     assert config.lambda_global == pytest.approx(paper.lambda_global * ratio)
-    assert config.lambda_parsing == pytest.approx(paper.lambda_parsing * ratio)
+    assert config.lambda_parsing == pytest.approx(paper.lambda_parsing)
 
 
 @pytest.mark.parametrize("profile", ["demo", "smoke"])

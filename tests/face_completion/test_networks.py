@@ -38,7 +38,7 @@ def test_generator_parameter_count_at_the_papers_size():
     fc = _dense(8 * 8 * 256, 4096) + _dense(4096, 8 * 8 * 256)
     decoder = _chain(3, [256, 64, 64, 64, 128, 64, 64, 64, 32, 32, 32, 3])
     generator = build_generator(128, widths=(32, 64, 128, 256), fc_units=4096)
-    assert generator.count_params() == encoder + fc + decoder
+    assert generator.count_params() == encoder + fc + decoder == 137_071_331
     assert generator.input_shape == generator.output_shape == (None, 128, 128, 3)
     assert sum(isinstance(layer, MaxUnpooling) for layer in generator.layers) == 4
     # No batch norm anywhere, a linear output.
@@ -46,24 +46,63 @@ def test_generator_parameter_count_at_the_papers_size():
     assert generator.get_layer("output").get_config()["activation"] == "linear"
 
 
-def _discriminator_count(stages, widths=(64, 128, 256, 512)):
+def _discriminator_count(widths):
     count, c_in = 0, 3
-    for stage in range(stages):
-        width = widths[min(stage, len(widths) - 1)]
+    for width in widths:
         count += _conv(3, c_in, width) + _conv(4, width, width)  # 3x3, then 4x4 stride 2
         c_in = width
     return count + _conv(4, c_in, 1)  # the final 4x4 valid conv to one logit
 
 
 def test_discriminator_parameter_counts_at_the_papers_size():
-    local = build_local_discriminator()  # 64 -> 32 -> 16 -> 8 -> 4: four stages
-    glob = build_global_discriminator()  # 128 -> 4: five stages, the fifth at 512 again
-    assert local.count_params() == _discriminator_count(4)
-    assert glob.count_params() == _discriminator_count(5)
+    # Model_localD.prototxt: 64 -> 32 -> 16 -> 8 -> 4 at 64, 128, 256, 512. Model_globalD.prototxt:
+    # an extra FIRST stage of 32 channels at 128x128, then 64, 128, 256, 512.
+    local = build_local_discriminator()
+    glob = build_global_discriminator()
+    assert local.count_params() == _discriminator_count((64, 128, 256, 512))
+    assert glob.count_params() == _discriminator_count((32, 64, 128, 256, 512)) == 7_164_705
     assert local.input_shape == (None, 64, 64, 3) and local.output_shape == (None, 1)
     assert glob.input_shape == (None, 128, 128, 3) and glob.output_shape == (None, 1)
+    assert glob.get_layer("stage1_conv3").filters == 32
     assert glob.get_layer("stage5_conv3").filters == 512
     assert local.get_layer("logit_conv").get_config()["activation"] == "linear"  # logits
+
+
+def _initializer(layer):
+    return layer.get_config()["kernel_initializer"]
+
+
+def test_initialisers_are_the_prototxts_fillers():
+    """Both Ds: every weight N(0, 0.02) (Model_localD/globalD.prototxt); G: Caffe's msra filler
+    with variance_norm AVERAGE, N(0, 2 / fan_avg), and the output conv N(0, 0.001) (Model_G.prototxt)."""
+    networks = tiny_networks()
+    for name in ("local_discriminator", "global_discriminator"):
+        convs = [layer for layer in networks[name].layers if hasattr(layer, "kernel")]
+        assert convs
+        for layer in convs:
+            init = _initializer(layer)
+            assert init["class_name"] == "RandomNormal", layer.name
+            assert (init["config"]["mean"], init["config"]["stddev"]) == (0.0, 0.02)
+            assert layer.get_config()["bias_initializer"]["class_name"] == "Zeros"
+    generator = networks["generator"]
+    weighted = [layer for layer in generator.layers if hasattr(layer, "kernel")]
+    for layer in weighted:
+        init = _initializer(layer)
+        if layer.name == "output":
+            assert init["class_name"] == "RandomNormal"
+            assert init["config"]["stddev"] == 0.001
+        else:
+            assert init["class_name"] == "VarianceScaling", layer.name
+            config = init["config"]
+            assert (config["scale"], config["mode"], config["distribution"]) == (
+                2.0,
+                "fan_avg",
+                "untruncated_normal",
+            )
+    # The drawn weights have that spread: a 3x3 conv 32 -> 32 (fan_in = fan_out = 9 * 32).
+    wide = build_generator(16, widths=(32, 32, 32, 32), fc_units=8)
+    kernel = wide.get_layer("enc1_conv2").kernel.numpy()
+    assert kernel.std() == pytest.approx(np.sqrt(2.0 / (9 * 32)), rel=0.05)
 
 
 def test_parser_parameter_count():
@@ -107,12 +146,13 @@ def test_output_shapes_of_the_tiny_networks():
         (lambda: build_generator(16, widths=(4, 4, 0, 8)), r"`widths\[2\]`"),
         (lambda: build_generator(16, fc_units=0), "`fc_units`"),
         (lambda: build_generator(16, fc_units=2.5), "`fc_units`"),
-        (lambda: build_discriminator(12), "`input_size` must be 4 \\* 2\\^k"),
-        (lambda: build_discriminator(4), "`input_size`"),
+        (lambda: build_discriminator(12, (8, 8)), "`input_size` must be 4 \\* 2\\^k"),
+        (lambda: build_discriminator(4, (8,)), "`input_size`"),
         (lambda: build_local_discriminator(48), "`input_size`"),
         (lambda: build_global_discriminator(True), "`input_size`"),
         (lambda: build_discriminator(16, widths=()), "`widths`"),
-        (lambda: build_discriminator(16, widths=(8, -1)), "`widths`"),
+        (lambda: build_discriminator(16, widths=(8, -1)), r"`widths\[1\]`"),
+        (lambda: build_discriminator(16, widths=(8, 8, 8)), "one width per stage: 2"),
         (lambda: build_parser(20), "`image_size`"),
         (lambda: build_parser(16, widths=(4, 4)), "`widths`"),
         (lambda: build_parser(16, num_classes=0), "`num_classes`"),
