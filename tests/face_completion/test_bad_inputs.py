@@ -40,8 +40,13 @@ def test_hole_must_fit_in_the_local_patch(networks, hole_size):
 @pytest.mark.parametrize(
     "argument, value, match",
     [
-        ("reconstruction", "l1", "`reconstruction`"),
+        ("reconstruction", "smooth_l1", "`reconstruction`"),
         ("reconstruction_reduction", "none", "`reconstruction_reduction`"),
+        ("parsing_reduction", "sum_over_batch", "`parsing_reduction`"),
+        ("global_gradient", "outside", "`global_gradient`"),
+        ("discriminator_batch", "fresh", "`discriminator_batch`"),
+        ("lambda_parsing", -1.0, "`lambda_parsing`"),
+        ("lambda_local", "strong", "`lambda_local`"),
     ],
 )
 def test_bad_loss_choices(networks, argument, value, match):

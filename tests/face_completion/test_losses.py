@@ -13,7 +13,6 @@ from gan_papers.face_completion import (
 )
 
 RNG = np.random.default_rng(0)
-# Errors on both sides of smooth L1's |e| = 1 knee.
 OUTPUT = RNG.uniform(-2, 2, (3, 4, 5, 3)).astype("float32")
 ORIGINAL = RNG.uniform(-1, 1, (3, 4, 5, 3)).astype("float32")
 
@@ -22,13 +21,12 @@ def _numpy(kind):
     error = OUTPUT.astype("float64") - ORIGINAL
     if kind == "l2":
         return error**2
-    return np.where(np.abs(error) < 1, 0.5 * error**2, np.abs(error) - 0.5)
+    return np.sqrt(error**2 + 1e-24)  # GFC_L1_loss.m
 
 
-@pytest.mark.parametrize("kind", ["l2", "smooth_l1"])
+@pytest.mark.parametrize("kind", ["l2", "l1"])
 def test_reconstruction_loss_sums_over_pixels_and_averages_over_the_batch(kind):
     element = _numpy(kind)
-    assert 0 < np.mean(np.abs(OUTPUT - ORIGINAL) < 1) < 1  # both branches of smooth L1 are used
     by_sum = float(reconstruction_loss(OUTPUT, ORIGINAL, kind))  # "sum" is the default
     assert by_sum == pytest.approx(element.sum(axis=(1, 2, 3)).mean(), rel=1e-5)
     by_mean = float(reconstruction_loss(OUTPUT, ORIGINAL, kind, reduction="mean"))
@@ -36,30 +34,62 @@ def test_reconstruction_loss_sums_over_pixels_and_averages_over_the_batch(kind):
     assert by_sum == pytest.approx(by_mean * 4 * 5 * 3, rel=1e-5)
 
 
-def test_smooth_l1_by_hand():
-    output = np.array([[[[0.5, 3.0, -1.0]]]], "float32")
-    original = np.zeros_like(output)
-    # 0.5 * 0.5^2 + (3 - 0.5) + (1 - 0.5): the knee at |e| = 1 is continuous.
-    loss = float(reconstruction_loss(output, original, "smooth_l1"))
-    assert loss == pytest.approx(0.125 + 2.5 + 0.5)
+def test_l1_is_the_authors_charbonnier_by_hand():
+    """GFC_L1_loss.m: sum sqrt(d^2 + eps^2), eps = 1e-12, over the batch of 2 faces / 2; its
+    gradient is sign(d) / batch (not a Huber loss: no quadratic zone below |d| = 1)."""
+    output = tf.constant(np.array([[[[0.5, 3.0, -1.0]]], [[[0.0, 0.25, -0.1]]]], "float32"))
+    original = tf.zeros_like(output)
+    with tf.GradientTape() as tape:
+        tape.watch(output)
+        loss = reconstruction_loss(output, original, "l1")
+    assert float(loss) == pytest.approx((0.5 + 3.0 + 1.0 + 0.0 + 0.25 + 0.1) / 2, rel=1e-6)
+    gradient = tape.gradient(loss, output).numpy().ravel()
+    np.testing.assert_allclose(gradient, [0.5, 0.5, -0.5, 0.0, 0.5, -0.5], atol=1e-6)
 
 
 def test_reconstruction_loss_bad_arguments():
-    with pytest.raises(ValueError, match="`kind`"):
-        reconstruction_loss(OUTPUT, ORIGINAL, "l1")
+    with pytest.raises(ValueError, match="`kind`.*'smooth_l1'"):
+        reconstruction_loss(OUTPUT, ORIGINAL, "smooth_l1")
     with pytest.raises(ValueError, match="`reduction`"):
         reconstruction_loss(OUTPUT, ORIGINAL, reduction="none")
     with pytest.raises(ValueError, match="same shape"):
         reconstruction_loss(OUTPUT, ORIGINAL[:, :2])
 
 
-def test_parsing_loss_is_numpy_softmax_cross_entropy():
-    logits = RNG.normal(size=(2, 3, 4, 11)).astype("float32") * 3
-    labels = RNG.integers(0, 11, (2, 3, 4))
+def _numpy_cross_entropy(logits, labels):
     shifted = logits.astype("float64") - logits.max(axis=-1, keepdims=True)
     log_softmax = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    expected = -np.take_along_axis(log_softmax, labels[..., None], axis=-1).mean()
-    assert float(parsing_loss(logits, labels)) == pytest.approx(expected, rel=1e-5)
+    return -np.take_along_axis(log_softmax, labels[..., None], axis=-1)[..., 0]
+
+
+def test_parsing_loss_sums_over_pixels_and_averages_over_the_batch():
+    """GFC_Softmax_loss.m: the cross-entropy summed over each face's pixels, divided by the batch."""
+    logits = RNG.normal(size=(2, 3, 4, 11)).astype("float32") * 3
+    labels = RNG.integers(0, 11, (2, 3, 4))
+    per_pixel = _numpy_cross_entropy(logits, labels)
+    by_sum = float(parsing_loss(logits, labels))  # "sum" is the default
+    assert by_sum == pytest.approx(per_pixel.sum(axis=(1, 2)).mean(), rel=1e-5)
+    by_mean = float(parsing_loss(logits, labels, reduction="mean"))
+    assert by_mean == pytest.approx(per_pixel.mean(), rel=1e-5)
+    assert by_sum == pytest.approx(by_mean * 3 * 4, rel=1e-5)
+
+
+def test_parsing_loss_gradient_is_p_minus_y_over_the_batch():
+    logits = tf.constant(RNG.normal(size=(2, 3, 4, 5)).astype("float32"))
+    labels = RNG.integers(0, 5, (2, 3, 4))
+    with tf.GradientTape() as tape:
+        tape.watch(logits)
+        loss = parsing_loss(logits, labels)
+    expected = (tf.nn.softmax(logits).numpy() - np.eye(5)[labels]) / 2
+    np.testing.assert_allclose(tape.gradient(loss, logits).numpy(), expected, atol=1e-6)
+
+
+def test_parsing_loss_bad_arguments():
+    logits = np.zeros((2, 3, 4, 5), "float32")
+    with pytest.raises(ValueError, match="`reduction`.*'none'"):
+        parsing_loss(logits, np.zeros((2, 3, 4), "int64"), reduction="none")
+    with pytest.raises(ValueError, match="share"):
+        parsing_loss(logits, np.zeros((2, 4, 3), "int64"))
 
 
 def test_parsing_labels_are_the_argmax_and_pass_no_gradient():

@@ -10,8 +10,6 @@ from gan_papers.face_completion import (
     composite,
     crop_patches,
     noise_filled,
-    parsing_labels,
-    parsing_loss,
     patch_origin,
 )
 from tests.face_completion.helpers import (
@@ -77,48 +75,68 @@ def test_each_stage_has_exactly_its_terms_under_xla():
     assert not parser_ids & {id(w) for w in model.trainable_weights}
 
 
-def _hand_step(networks, x, masks, noise, lr):
-    """Stage 3 by hand: one SGD step of G on eq. 3, then of each D on the same completions."""
+def _hand_step(networks, x, masks, noise, lr, global_gradient="everywhere"):
+    """Stage 3 by hand: one SGD step of G on eq. 3, then of each D on the same completions.
+
+    ``"everywhere"`` as ``gradstack.m`` does it: the global term's gradient with respect to the
+    composite is pushed back through G from every pixel of G's output (a vector-Jacobian product),
+    not through the composite."""
     generator, local_d, global_d, parser = networks
     rows, cols = patch_origin(masks, PATCH)
+    g_vars = generator.trainable_variables
 
     def minus_log_sigmoid(logits):
         return tf.reduce_mean(-tf.math.log_sigmoid(logits))
 
-    with tf.GradientTape() as tape:
+    with tf.GradientTape(persistent=True) as tape:
         output = generator(noise_filled(x, masks, noise), training=True)
         completed = composite(x, masks, output)
+        tape.watch(completed)
         fake_patches = crop_patches(completed, rows, cols, PATCH)
-        loss = (
+        rest = (
             tf.reduce_mean(tf.reduce_sum((output - x) ** 2, axis=(1, 2, 3)))
             + WEIGHTS[0] * minus_log_sigmoid(local_d(fake_patches))
-            + WEIGHTS[1] * minus_log_sigmoid(global_d(completed))
             + WEIGHTS[2]
-            * parsing_loss(parser(completed), parsing_labels(parser(x, training=False)))
+            * tf.reduce_mean(
+                tf.reduce_sum(
+                    tf.nn.sparse_softmax_cross_entropy_with_logits(
+                        tf.argmax(parser(x, training=False), axis=-1), parser(completed)
+                    ),
+                    axis=(1, 2),
+                )
+            )
         )
-    for v, g in zip(
-        generator.trainable_variables,
-        tape.gradient(loss, generator.trainable_variables),
-        strict=True,
-    ):
-        v.assign_sub(lr[0] * g)
+        global_term = WEIGHTS[1] * minus_log_sigmoid(global_d(completed))
+    if global_gradient == "everywhere":
+        d_composite = tape.gradient(global_term, completed)
+        global_grads = tape.gradient(output, g_vars, output_gradients=d_composite)
+    else:
+        global_grads = tape.gradient(global_term, g_vars)
+    for v, g, h in zip(g_vars, tape.gradient(rest, g_vars), global_grads, strict=True):
+        v.assign_sub(lr[0] * (g + h))
     real_patches = crop_patches(x, rows, cols, PATCH)
     for d, real, fake, rate in (
         (local_d, real_patches, fake_patches, lr[1]),
         (global_d, x, completed, lr[2]),
     ):
-        with tf.GradientTape() as tape:
+        with tf.GradientTape() as d_tape:
             d_loss = minus_log_sigmoid(d(real)) + minus_log_sigmoid(-d(fake))
         for v, g in zip(
-            d.trainable_variables, tape.gradient(d_loss, d.trainable_variables), strict=True
+            d.trainable_variables, d_tape.gradient(d_loss, d.trainable_variables), strict=True
         ):
             v.assign_sub(rate * g)
-    return float(loss)
+    return float(rest + global_term)
 
 
-def test_stage_3_step_equals_a_hand_written_step():
+@pytest.mark.parametrize("global_gradient", ["everywhere", "hole"])
+def test_stage_3_step_equals_a_hand_written_step(global_gradient):
     lr = (1e-3, 0.1, 0.2)
-    model = tiny_gan(stage=3, learning_rates=lr, compile_kwargs={"run_eagerly": True})
+    model = tiny_gan(
+        stage=3,
+        learning_rates=lr,
+        global_gradient=global_gradient,
+        compile_kwargs={"run_eagerly": True},
+    )
     reference = tiny_gan(stage=3)
     reference.set_weights(model.get_weights())
     x = faces(4)
@@ -133,7 +151,7 @@ def test_stage_3_step_equals_a_hand_written_step():
         reference.global_discriminator,
         reference.parser,
     )
-    expected_loss = _hand_step(networks, x, masks, noise, lr)
+    expected_loss = _hand_step(networks, x, masks, noise, lr, global_gradient)
     logs = model.fit(x, masks, batch_size=4, verbose=0, shuffle=False).history
     assert logs["loss"][-1] == pytest.approx(expected_loss, rel=1e-5)
     for a, b in zip(weights_of(model), weights_of(reference), strict=True):
@@ -173,16 +191,38 @@ def test_noise_fill_and_composite_by_hand():
     np.testing.assert_array_equal(np.asarray(composite(x, masks, output)), np.where(hole, -0.5, x))
 
 
-def test_mean_reconstruction_with_the_same_lambdas_gives_the_same_update():
-    # L_mean = L_sum / (H*W*3) when the lambdas are divided by H*W*3 too (the model does that):
-    # the same objective up to a constant, so G's learning rate times H*W*3 gives the same step.
+def test_rescaled_lambdas_by_hand():
+    """A per-element mean L_r is the sum over D_r = H*W*3, a per-pixel mean L_p the sum over
+    D_p = H*W: dividing eq. 3 by D_r gives lambda_1,2 / D_r and lambda_3 * D_p / D_r."""
+    l1, l2, l3 = WEIGHTS
+    d_r, d_p = PIXELS, SIZE * SIZE
+    cases = {
+        ("sum", "sum"): (l1, l2, l3),
+        ("mean", "sum"): (l1 / d_r, l2 / d_r, l3 / d_r),
+        ("sum", "mean"): (l1, l2, l3 * d_p),
+        ("mean", "mean"): (l1 / d_r, l2 / d_r, l3 / 3),
+    }
+    for (r, p), expected in cases.items():
+        model = tiny_gan(reconstruction_reduction=r, parsing_reduction=p)
+        assert model._weights() == pytest.approx(expected, rel=1e-12), (r, p)
+        assert model.lambdas == WEIGHTS  # what the user gave is kept, in the authors' convention
+
+
+@pytest.mark.parametrize("reductions", [("mean", "sum"), ("sum", "mean"), ("mean", "mean")])
+def test_mean_reductions_with_the_same_lambdas_give_the_same_update(reductions):
+    # A "mean" L_r makes the whole objective the sum objective / (H*W*3) (the model rescales the
+    # lambdas), so G's learning rate times H*W*3 gives the same step; a "mean" L_p alone changes
+    # nothing but the logged L_p.
+    reconstruction_reduction, parsing_reduction = reductions
+    scale = PIXELS if reconstruction_reduction == "mean" else 1
     by_sum = tiny_gan(
         stage=3, learning_rates=(1e-3, 0.1, 0.1), compile_kwargs={"run_eagerly": True}
     )
     by_mean = tiny_gan(
         stage=3,
-        learning_rates=(1e-3 * PIXELS, 0.1, 0.1),
-        reconstruction_reduction="mean",
+        learning_rates=(1e-3 * scale, 0.1, 0.1),
+        reconstruction_reduction=reconstruction_reduction,
+        parsing_reduction=parsing_reduction,
         compile_kwargs={"run_eagerly": True},
     )
     initial = by_sum.get_weights()
@@ -190,9 +230,15 @@ def test_mean_reconstruction_with_the_same_lambdas_gives_the_same_update():
     x = faces(4)
     sum_logs = by_sum.fit(x, batch_size=4, verbose=0).history
     mean_logs = by_mean.fit(x, batch_size=4, verbose=0).history
-    for name in ("loss", "reconstruction_loss"):
-        assert mean_logs[name][-1] * PIXELS == pytest.approx(sum_logs[name][-1], rel=1e-5)
-    for name in TERMS + ("local_d_loss", "global_d_loss"):
+    assert mean_logs["loss"][-1] * scale == pytest.approx(sum_logs["loss"][-1], rel=1e-5)
+    assert mean_logs["reconstruction_loss"][-1] * scale == pytest.approx(
+        sum_logs["reconstruction_loss"][-1], rel=1e-5
+    )
+    parsing_scale = SIZE * SIZE if parsing_reduction == "mean" else 1
+    assert mean_logs["parsing_loss"][-1] * parsing_scale == pytest.approx(
+        sum_logs["parsing_loss"][-1], rel=1e-5
+    )
+    for name in ("local_adversarial_loss", "global_adversarial_loss", "local_d_loss"):
         assert mean_logs[name][-1] == pytest.approx(sum_logs[name][-1], rel=1e-5)
     sum_updates = [a - b for a, b in zip(weights_of(by_sum), initial, strict=True)]
     mean_updates = [a - b for a, b in zip(weights_of(by_mean), initial, strict=True)]
@@ -200,6 +246,103 @@ def test_mean_reconstruction_with_the_same_lambdas_gives_the_same_update():
     assert largest > 0
     for s, m in zip(sum_updates, mean_updates, strict=True):
         np.testing.assert_allclose(m, s, atol=1e-4 * largest)
+
+
+def _separate_step(x, masks, initial):
+    model = tiny_gan(
+        stage=3,
+        learning_rates=(1e-3, 0.1, 0.1),
+        discriminator_batch="separate",
+        compile_kwargs={"run_eagerly": True},
+    )
+    model.set_weights(initial)
+    history = model.fit(x, masks, batch_size=4, verbose=0, shuffle=False).history
+    return model, {k: v[-1] for k, v in history.items()}
+
+
+def test_separate_discriminator_batch_uses_other_faces_for_the_discriminators():
+    """demo_GFC_training.m: D steps on faces of its own. Faces 0, 2 train the Ds, faces 1, 3 G."""
+    initial = tiny_gan(stage=3, discriminator_batch="separate").get_weights()
+    x = faces(4)
+    masks = hole_masks([(0, 0), (3, 5), (12, 12), (6, 1)])
+    other_g_faces, other_d_faces = x.copy(), x.copy()
+    other_g_faces[1::2] = faces(2, seed=7)
+    other_d_faces[0::2] = faces(2, seed=8)
+    model, logs = _separate_step(x, masks, initial)
+    g_changed, g_logs = _separate_step(other_g_faces, masks, initial)
+    d_changed, d_logs = _separate_step(other_d_faces, masks, initial)
+    # The discriminators never saw G's faces: new faces there leave their step as it was...
+    for name in ("local_discriminator", "global_discriminator"):
+        after = zip(
+            weights_of(getattr(model, name)), weights_of(getattr(g_changed, name)), strict=True
+        )
+        for a, b in after:
+            np.testing.assert_array_equal(a, b)
+    assert g_logs["local_d_loss"] == logs["local_d_loss"]
+    assert g_logs["reconstruction_loss"] != logs["reconstruction_loss"]
+    # ...and G's L_r (computed before its update, so independent of the Ds) never saw D's faces.
+    assert d_logs["reconstruction_loss"] == logs["reconstruction_loss"]
+    assert d_logs["local_d_loss"] != logs["local_d_loss"]
+    assert changed(weights_of(model.local_discriminator), weights_of(d_changed.local_discriminator))
+    # L_r is a batch mean over G's 2 faces: by hand from G's output on faces 1 and 3.
+    reference = tiny_gan(stage=3)
+    reference.set_weights(initial)
+    stream = keras.random.SeedGenerator(0)
+    stream.state.assign(reference.seed_generator.state.value)
+    noise = keras.random.uniform((4, SIZE, SIZE, 3), -1.0, 1.0, seed=stream)
+    output = reference.generator(noise_filled(x, masks, noise))[1::2]
+    expected = float(tf.reduce_mean(tf.reduce_sum((output - x[1::2]) ** 2, axis=(1, 2, 3))))
+    assert logs["reconstruction_loss"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_separate_discriminator_batch_under_xla_and_mixed_precision():
+    x = faces(4)
+    model = tiny_gan(stage=3, discriminator_batch="separate", compile_kwargs={"jit_compile": True})
+    logs = model.fit(x, batch_size=4, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in logs.values())
+    assert all(logs[t][-1] != 0 for t in TERMS)
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        mixed = tiny_gan(stage=3, discriminator_batch="separate")
+        logs = mixed.fit(x, batch_size=4, verbose=0).history
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert all(np.isfinite(v[-1]) for v in logs.values())
+    with pytest.raises(ValueError, match="at least 2 faces.*received 1"):
+        tiny_gan(discriminator_batch="separate", compile_kwargs={"run_eagerly": True}).fit(
+            faces(1), batch_size=1, verbose=0
+        )
+
+
+def test_fit_train_on_batch_and_evaluate_take_faces_or_faces_and_masks():
+    """keras.utils.unpack_x_y_sample_weight: faces as x, masks as y (or x=[faces, masks])."""
+    model = tiny_gan(stage=3, learning_rates=(1e-3, 0.1, 0.1))
+    x = faces(4)
+    masks = hole_masks([(0, 0), (3, 5), (12, 12), (6, 1)])
+    names = {"loss", "reconstruction_loss", "local_d_loss", "global_d_loss", "stage", *TERMS}
+    assert set(model.fit(x, masks, batch_size=4, verbose=0).history) == names
+    logs = model.train_on_batch(x, masks, return_dict=True)
+    assert set(logs) == names and all(np.isfinite(v) for v in logs.values())
+    assert np.isfinite(model.train_on_batch(x)[0])
+    model.train_on_batch([x, masks])
+    # evaluate: the same losses and no update of any network or optimiser.
+    before = weights_of(model)
+    iterations = [int(o.iterations) for o in (model.g_optimizer, *_d_optimizers(model))]
+    results = model.evaluate(x, masks, batch_size=4, verbose=0, return_dict=True)
+    assert set(results) == names and results["stage"] == 3
+    assert all(results[t] != 0 for t in TERMS) and results["global_d_loss"] > 0
+    assert not changed(before, weights_of(model))
+    assert [int(o.iterations) for o in (model.g_optimizer, *_d_optimizers(model))] == iterations
+    # With the holes given, evaluate is a function of the weights: the same twice.
+    again = model.evaluate(x, masks, batch_size=4, verbose=0, return_dict=True)
+    assert again["reconstruction_loss"] == pytest.approx(results["reconstruction_loss"], rel=1e-6)
+    assert np.isfinite(model.evaluate(x, batch_size=4, verbose=0)[0])
+    with pytest.raises(ValueError, match="no sample weights"):
+        model.train_on_batch(x, masks, sample_weight=np.ones(4, "float32"))
+
+
+def _d_optimizers(model):
+    return (model.local_d_optimizer, model.global_d_optimizer)
 
 
 def test_default_optimizers_follow_the_authors_code():

@@ -17,8 +17,11 @@ def _optimizers(model):
 def test_keras_file_keeps_stage_lambdas_and_weights_in_safe_mode(tmp_path):
     model = tiny_gan(
         stage=3,
-        reconstruction="smooth_l1",
+        reconstruction="l1",
         reconstruction_reduction="mean",
+        parsing_reduction="mean",
+        global_gradient="hole",
+        discriminator_batch="separate",
         lambda_local=7.0,
         compile_kwargs={"run_eagerly": True},
     )
@@ -29,7 +32,9 @@ def test_keras_file_keeps_stage_lambdas_and_weights_in_safe_mode(tmp_path):
     assert isinstance(loaded, FaceCompletionGAN)
     assert loaded.current_stage == 3  # the constructor's default is 1: this came from the file
     assert loaded.lambdas == (7.0, 3.0, 0.5)
-    assert (loaded.reconstruction, loaded.reconstruction_reduction) == ("smooth_l1", "mean")
+    assert (loaded.reconstruction, loaded.reconstruction_reduction) == ("l1", "mean")
+    assert (loaded.parsing_reduction, loaded.global_gradient) == ("mean", "hole")
+    assert loaded.discriminator_batch == "separate"
     assert (loaded.hole_size, loaded.patch_size, loaded.image_size) == (4, 8, 16)
     assert len(loaded.weights) == len(model.weights)
     for a, b in zip(weights_of(loaded), weights_of(model), strict=True):
