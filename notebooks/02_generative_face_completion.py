@@ -279,8 +279,8 @@ print(
     f"paper's discriminators: local (64x64) {fc.build_local_discriminator().count_params():,}, "
     f"global (128x128) {fc.build_global_discriminator().count_params():,} parameters"
 )
-local_d = fc.build_local_discriminator(config.hole_size, config.d_widths)
-global_d = fc.build_global_discriminator(size, config.d_widths)
+local_d = fc.build_local_discriminator(config.hole_size, config.local_d_widths)
+global_d = fc.build_global_discriminator(size, config.global_d_widths)
 print(
     f"this profile's: local ({config.hole_size}x{config.hole_size}) {local_d.count_params():,}, "
     f"global ({size}x{size}) {global_d.count_params():,} parameters"
@@ -493,7 +493,7 @@ print(f"Everything took {(time.time() - started) / 60:.1f} minutes.")
 #   `python -m data_scripts.helen --data-dir data` (Helen's label maps, for the parser: train it on
 #   `gan_papers.data.helen_dataset("data", size=128)`); set `DATA_DIR` and run with
 #   `GAN_PAPERS_PROFILE=paper` on a GPU: 128x128 faces, a 64x64 hole, the authors' widths and lambdas.
-# * `reconstruction="smooth_l1"` is the authors' code's reconstruction loss; `unpooling=False` in
+# * `reconstruction="l1"` (Charbonnier, `GFC_L1_loss.m`) is the authors' code's reconstruction loss; `unpooling=False` in
 #   `build_generator` swaps unpooling for plain upsampling.
 # * Several GPUs: build and compile inside `tf.distribute.MirroredStrategy().scope()`; each replica draws
 #   its own holes and noise.
