@@ -3,7 +3,14 @@
 The generator minimises the perceptual loss  l^SR = l_X^SR + 1e-3 * l_Gen^SR  (eq. 3), a content loss
 (``ContentLoss``, eq. 4/5) plus the non-saturating adversarial loss l_Gen = -log D(G(I^LR)) (eq. 6);
 the discriminator minimises binary cross-entropy with real = 1, fake = 0 (eq. 2). One D step per G
-step, both computed from the same forward pass (simultaneous updates).
+step, in one of two orders (``update``):
+- ``"alternating"`` (default, the paper's): "we alternate" D and G updates as Goodfellow et al. 2014
+  (Algorithm 1) do: D takes its step on (I^HR, G(I^LR)), then G takes its step against the **updated**
+  D. G's forward pass is computed once: G's weights do not change during D's step and its batch
+  norm uses batch statistics, so a second pass would give the same I^SR (and update G's moving
+  statistics twice); D judges it again after its update, which is what G's gradient sees;
+- ``"simultaneous"`` (a deviation): both gradients come from one forward pass through the same D,
+  then both networks step; one D pass fewer per step.
 """
 
 import keras
@@ -13,7 +20,10 @@ from keras import ops
 from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss, generator_loss
 from gan_papers.common.training import replicas_in_sync, scale_loss
+from gan_papers.common.validation import check_choice
 from gan_papers.srgan.content_loss import ContentLoss
+
+UPDATES = ("alternating", "simultaneous")
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
@@ -28,13 +38,19 @@ class SRGAN(GANModel):
         generator: LR -> SR model.
         discriminator: HR-sized image -> logit model.
         adversarial_weight: the weight of l_Gen in eq. 3 (1e-3 in the paper).
+        update: ``"alternating"`` (default, the paper's: G's step sees D after D's step) or
+            ``"simultaneous"`` (one forward pass, both steps from the same D); see the module
+            docstring.
     """
 
-    def __init__(self, generator, discriminator, adversarial_weight=1e-3, **kwargs):
+    def __init__(
+        self, generator, discriminator, adversarial_weight=1e-3, update="alternating", **kwargs
+    ):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
         self.adversarial_weight = float(adversarial_weight)
+        self.update = check_choice(update, "update", UPDATES)
         self.content_tracker = keras.metrics.Mean(name="content_loss")
         self.adversarial_tracker = keras.metrics.Mean(name="adversarial_loss")
         self.perceptual_tracker = keras.metrics.Mean(name="perceptual_loss")
@@ -79,15 +95,18 @@ class SRGAN(GANModel):
             self.d_loss_tracker,
         ]
 
+    def _generator_losses(self, hr, sr, fake_logits):
+        content = ops.mean(self.content_loss.call(hr, sr))
+        adversarial = generator_loss(fake_logits)
+        perceptual = content + self.adversarial_weight * adversarial
+        return content, adversarial, perceptual
+
     def _compute_losses(self, lr, hr, training):
         sr = self.generator(lr, training=training)
         real_logits = self.discriminator(hr, training=training)
         fake_logits = self.discriminator(sr, training=training)
         d_loss = discriminator_loss(real_logits, fake_logits)
-        content = ops.mean(self.content_loss.call(hr, sr))
-        adversarial = generator_loss(fake_logits)
-        perceptual = content + self.adversarial_weight * adversarial
-        return d_loss, content, adversarial, perceptual
+        return (d_loss, *self._generator_losses(hr, sr, fake_logits))
 
     def _log(self, d_loss, content, adversarial, perceptual):
         self.content_tracker.update_state(content)
@@ -96,8 +115,46 @@ class SRGAN(GANModel):
         self.d_loss_tracker.update_state(d_loss)
         return {m.name: m.result() for m in self.metrics}
 
+    @staticmethod
+    def _unpack(data):
+        # Keras hands (x, y, sample_weight) (train_on_batch, fit on arrays) or (x, y) (a dataset).
+        lr, hr, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if hr is None:
+            raise ValueError(
+                "SRGAN trains on (lr, hr) pairs: fit(lr, hr) or a dataset of (lr, hr) tuples; "
+                "received only one tensor."
+            )
+        return lr, hr
+
     def train_step(self, data):
-        lr, hr = data
+        lr, hr = self._unpack(data)
+        if self.update == "alternating":
+            return self._alternating_step(lr, hr)
+        return self._simultaneous_step(lr, hr)
+
+    def _alternating_step(self, lr, hr):
+        replicas = replicas_in_sync()
+        g_vars = self.generator.trainable_variables
+        d_vars = self.discriminator.trainable_variables
+        # G's tape records its forward pass, pauses over D's step, and takes up D's new judgement.
+        g_tape = tf.GradientTape()
+        with g_tape:
+            sr = self.generator(lr, training=True)
+        with tf.GradientTape() as d_tape:
+            real_logits = self.discriminator(hr, training=True)
+            fake_logits = self.discriminator(ops.stop_gradient(sr), training=True)
+            d_loss = discriminator_loss(real_logits, fake_logits)
+            d_objective = scale_loss(self.d_optimizer, d_loss / replicas)
+        self.d_optimizer.apply(d_tape.gradient(d_objective, d_vars), d_vars)
+        with g_tape:
+            content, adversarial, perceptual = self._generator_losses(
+                hr, sr, self.discriminator(sr, training=True)
+            )
+            g_objective = scale_loss(self.g_optimizer, perceptual / replicas)
+        self.g_optimizer.apply(g_tape.gradient(g_objective, g_vars), g_vars)
+        return self._log(d_loss, content, adversarial, perceptual)
+
+    def _simultaneous_step(self, lr, hr):
         # Means over this replica's batch; see replicas_in_sync for why they are divided.
         replicas = replicas_in_sync()
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
@@ -111,8 +168,12 @@ class SRGAN(GANModel):
         return self._log(d_loss, content, adversarial, perceptual)
 
     def test_step(self, data):
-        lr, hr = data
+        lr, hr = self._unpack(data)
         return self._log(*self._compute_losses(lr, hr, training=False))
 
     def get_config(self):
-        return {**super().get_config(), "adversarial_weight": self.adversarial_weight}
+        return {
+            **super().get_config(),
+            "adversarial_weight": self.adversarial_weight,
+            "update": self.update,
+        }

@@ -65,7 +65,12 @@ def srgan_from_srresnet(srresnet, config=None, content_loss=None, **compile_kwar
     generator.set_weights(srresnet.get_weights())
     generator.name = "srgan_generator"
     discriminator = build_discriminator(input_size=config.crop_size)
-    model = SRGAN(generator, discriminator, adversarial_weight=config.adversarial_weight)
+    model = SRGAN(
+        generator,
+        discriminator,
+        adversarial_weight=config.adversarial_weight,
+        update=config.update,
+    )
     model.compile(
         g_optimizer=keras.optimizers.Adam(gan_learning_rate(config), beta_1=0.9),
         d_optimizer=keras.optimizers.Adam(gan_learning_rate(config), beta_1=0.9),
