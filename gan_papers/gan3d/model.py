@@ -34,6 +34,8 @@ moving statistics still follow the batches it sees, as in the authors' Torch cod
 training-mode forward pass updates them whether or not the optimizer steps.
 """
 
+import re
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -58,6 +60,55 @@ PAPER_G_LEARNING_RATE = 0.0025
 PAPER_D_LEARNING_RATE = 1e-5
 PAPER_BETA_1 = 0.5
 PAPER_BATCH_SIZE = 100
+# The codes test_step (evaluate) draws: a fixed stateless seed, so evaluating neither advances the
+# training stream nor changes from one call to the next.
+EVALUATION_SEED = 0
+_RANGE_MARKER = "gan_papers: voxel values out of [0, 1]"
+
+
+def _voxel_range_message(low, high, what="The training voxels"):
+    hint = " (0/255 grids: divide by 255)" if high > 1 else ""
+    return (
+        f"{what} must be occupancy values in [0, 1] ({{0, 1}} in the paper: 0 empty, 1 filled); "
+        f"received values in [{low:g}, {high:g}]{hint}."
+    )
+
+
+def check_voxel_values(voxels, what="The training voxels"):
+    """Raise ``ValueError`` unless the array ``voxels`` holds values in [0, 1] (none NaN)."""
+    values = np.asarray(voxels)
+    if values.size == 0 or not np.issubdtype(values.dtype, np.number):
+        return
+    low, high = float(np.min(values)), float(np.max(values))
+    if not (low >= 0.0 and high <= 1.0):
+        raise ValueError(_voxel_range_message(low, high, what))
+
+
+def _assert_voxel_range(*element):
+    """A tf.data map: ``element`` (voxels, or a tuple whose first element they are, which map
+    passes as separate arguments) passes through unchanged once its voxels are checked to lie in
+    [0, 1]."""
+    voxels = element[0]
+    if isinstance(voxels, tuple | list):
+        voxels = voxels[0]
+    values = tf.cast(voxels, "float32")
+    low, high = tf.reduce_min(values), tf.reduce_max(values)
+    check = tf.debugging.Assert(
+        tf.logical_and(low >= 0.0, high <= 1.0), [_RANGE_MARKER, low, high], summarize=1
+    )
+    with tf.control_dependencies([check]):
+        element = tf.nest.map_structure(tf.identity, element)
+    return element[0] if len(element) == 1 else element
+
+
+def _range_error_or_none(error):
+    """The ``ValueError`` for a failed ``_assert_voxel_range`` (None for any other error)."""
+    message = str(error)
+    if _RANGE_MARKER not in message:
+        return None
+    numbers = re.findall(r"\[([-+0-9.eEinfa]+)\]", message.split(_RANGE_MARKER, 1)[1])
+    low, high = (float(v) for v in numbers[:2])
+    return ValueError(_voxel_range_message(low, high))
 
 
 def _check_threshold(value):
@@ -283,8 +334,47 @@ class GAN3D(GANModel):
         return ops.cast(voxels, "float32")
 
     def _unpack(self, data):
-        voxels = data[0] if isinstance(data, tuple | list) else data
+        # Keras hands (x, y, sample_weight) or (x,) or x; x is the voxels (y, labels, is ignored).
+        voxels, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if isinstance(voxels, tuple | list):
+            voxels = voxels[0]
         return self._check_voxel_batch(voxels)
+
+    # Value checks. A check inside train_step would run in the compiled step, where XLA drops
+    # assertions (and a data-dependent Python `if` cannot run): arrays are checked here, in
+    # Python, once per call; a tf.data.Dataset gets a map that checks each batch in the input
+    # pipeline, on the host, outside the compiled step (measured in tests/gan3d/test_keras_api.py:
+    # a min and a max per batch).
+    def _checked_input(self, x):
+        if isinstance(x, tf.data.Dataset):
+            return x.map(_assert_voxel_range)
+        if isinstance(x, tuple | list) and x:
+            check_voxel_values(x[0])
+        elif isinstance(x, np.ndarray | tf.Tensor):
+            check_voxel_values(x)
+        return x
+
+    def _run_checked(self, method, x, *args, **kwargs):
+        try:
+            return method(self._checked_input(x), *args, **kwargs)
+        except tf.errors.InvalidArgumentError as error:
+            value_error = _range_error_or_none(error)
+            if value_error is None:
+                raise
+            raise value_error from None
+
+    def fit(self, x=None, *args, **kwargs):
+        """``keras.Model.fit``; voxels outside [0, 1] (e.g. 0/255 grids) raise ``ValueError``."""
+        return self._run_checked(super().fit, x, *args, **kwargs)
+
+    def train_on_batch(self, x, *args, **kwargs):
+        return self._run_checked(super().train_on_batch, x, *args, **kwargs)
+
+    def evaluate(self, x=None, *args, **kwargs):
+        return self._run_checked(super().evaluate, x, *args, **kwargs)
+
+    def test_on_batch(self, x, *args, **kwargs):
+        return self._run_checked(super().test_on_batch, x, *args, **kwargs)
 
     def _discriminator_step(self, real, fake, replicas):
         """D's loss and accuracy on (real, fake), and D's update if the accuracy read allows it.
@@ -331,6 +421,32 @@ class GAN3D(GANModel):
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def _evaluation_latents(self, batch_size):
+        return sample_latent(batch_size, self.latent_dim, self.prior, EVALUATION_SEED)
+
+    def _inference_d(self, real, fake):
+        """D's loss, accuracy and G's loss in inference mode, and the update decision they give."""
+        real_logits = self.discriminator(real, training=False)
+        fake_logits = self.discriminator(fake, training=False)
+        accuracy = discriminator_accuracy(real_logits, fake_logits)
+        reading = accuracy
+        if self.accuracy_from == "previous_batch":
+            reading = ops.convert_to_tensor(self.last_accuracy)
+        return {
+            "d_loss": discriminator_loss(real_logits, fake_logits),
+            "g_loss": generator_loss(fake_logits),
+            "d_accuracy": accuracy,
+            # What train_step would decide (nothing is updated here).
+            "d_updated": ops.cast(reading <= ops.convert_to_tensor(self.threshold), "float32"),
+        }
+
+    def test_step(self, data):
+        """The losses in inference mode, on codes from a fixed seed (``EVALUATION_SEED``): no update,
+        no instance noise, and the training stream of codes is left where it was."""
+        voxels = self._unpack(data)
+        fake = self.generator(self._evaluation_latents(tf.shape(voxels)[0]), training=False)
+        return self._log(self._inference_d(voxels, fake))
 
     def train_step(self, data):
         voxels = self._unpack(data)

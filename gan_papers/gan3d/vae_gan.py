@@ -193,13 +193,20 @@ class VAEGAN3D(GAN3D):
 
     # ------------------------------------------------------------------ training
     def _unpack(self, data):
-        if not isinstance(data, tuple | list) or len(data) < 2:
+        # Keras hands (x, y, sample_weight): fit(voxels, images) gives (voxels, images, None), a
+        # dataset of (voxels, images) gives (voxels, images) and one of (voxels, labels, images)
+        # gives x = voxels, y = labels, sample_weight = images; x may also be (voxels, images).
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        if isinstance(x, tuple | list) and len(x) >= 2:
+            voxels, images = x[0], x[-1]
+        else:
+            voxels, images = x, (sample_weight if sample_weight is not None else y)
+        if images is None:
             raise ValueError(
                 "The 3D-VAE-GAN trains on (voxels, images) or (voxels, labels, images) batches: "
                 "voxels (batch, R, R, R, 1) in {0, 1} and their images (batch, S, S, C) in [-1, 1]; "
-                f"received {type(data).__name__} {getattr(data, 'shape', '')}."
+                f"received {type(voxels).__name__} {getattr(voxels, 'shape', '')} alone."
             )
-        voxels, images = data[0], data[-1]
         shape = tuple(images.shape)
         if len(shape) != 4 or any(
             s is not None and s != e for s, e in zip(shape[1:], self.image_shape, strict=True)
@@ -218,6 +225,19 @@ class VAEGAN3D(GAN3D):
             lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator),
             batch_size,
         )
+
+    def test_step(self, data):
+        """L_EG's terms and D's in inference mode, no update: the reconstruction decodes the
+        posterior mean mu (no eps drawn), the adversarial terms use codes from a fixed seed."""
+        images, voxels = self._unpack(data)
+        fake = self.generator(self._evaluation_latents(tf.shape(voxels)[0]), training=False)
+        logs = self._inference_d(voxels, fake)
+        mu, log_var = self.encoder(images, training=False)
+        reconstruction = self.generator(mu, training=False)
+        kl = kl_divergence(mu, log_var, self.prior)
+        recon = reconstruction_loss(reconstruction, voxels, self.reconstruction_norm)
+        loss = logs["g_loss"] + self.alpha1 * kl + self.alpha2 * recon
+        return self._log({**logs, "loss": loss, "kl_loss": kl, "reconstruction_loss": recon})
 
     def train_step(self, data):
         images, voxels = self._unpack(data)
