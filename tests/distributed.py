@@ -2,6 +2,16 @@
 
 MirroredStrategy needs the devices configured before TensorFlow runs any op, which a pytest
 process that already used TensorFlow can no longer do; a child process starts clean.
+
+The body can call ``update_difference(before, single_after, mirrored_after)``, the metric every
+mirrored-vs-single-device test bounds: ``||dW_mirrored - dW_single|| / ||dW_single||``, the 2-norm
+of the difference of the two updates over all weights together, relative to the 2-norm of the
+single device's update. A missing ``1 / replicas`` doubles every gradient and gives ~1; float32
+reduction order gives ~1e-3 on these tiny GAN steps (``python -m benchmarks.mirrored_spread``
+measures it, with a float64 reference). The norm-relative form is well conditioned: a per-tensor or
+per-weight relative difference divides by updates that are ~0 (conv biases before a batch norm have
+a zero gradient in exact arithmetic, so their "updates" are pure round-off), and a max over weights
+picks the one worst-rounded entry, which moves with the CPU's instruction set and thread count.
 """
 
 import json
@@ -21,13 +31,28 @@ strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 assert strategy.num_replicas_in_sync == 2
 def report(**values):
     print("RESULT " + json.dumps(values))
+def update_difference(before, single_after, mirrored_after):
+    before = [np.asarray(b, "float64") for b in before]
+    single = [np.asarray(s, "float64") - b for s, b in zip(single_after, before, strict=True)]
+    mirrored = [np.asarray(m, "float64") - b for m, b in zip(mirrored_after, before, strict=True)]
+    difference = sum(float(np.sum((m - s) ** 2)) for m, s in zip(mirrored, single))
+    return float(np.sqrt(difference / sum(float(np.sum(s ** 2)) for s in single)))
 """
 
 
-def run_with_two_cpus(body, timeout=300):
-    """Execute ``body`` after ``PRELUDE`` in a child process; return what it passed to ``report``."""
+def run_with_two_cpus(body, timeout=900, env=None):
+    """Execute ``body`` after ``PRELUDE`` in a child process; return what it passed to ``report``.
+
+    ``timeout`` only stops a hung child: it is far above the ~1 min a body takes on a loaded
+    2-core machine, so no verdict depends on load. ``env``: extra environment variables for the
+    child (e.g. ``TF_ENABLE_ONEDNN_OPTS``).
+    """
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
     code = PRELUDE + textwrap.dedent(body)
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env

@@ -53,14 +53,8 @@ for label, kwargs in {
 }.items():
     single, single_logs = run(tf.distribute.get_strategy().scope(), True, **kwargs)
     mirrored, mirrored_logs = run(strategy.scope(), False, **kwargs)
-    before = [np.array(w) for w in initial]
-    single_updates = [s - b for b, s in zip(before, weights_of(single))]
-    mirrored_updates = [m - b for b, m in zip(before, weights_of(mirrored))]
-    largest = max(float(np.abs(u).max()) for u in single_updates)
     results[label] = dict(
-        difference=max(
-            float(np.abs(m - s).max()) for m, s in zip(mirrored_updates, single_updates)
-        ) / largest,
+        difference=update_difference(initial, weights_of(single), weights_of(mirrored)),
         single=single_logs,
         mirrored=mirrored_logs,
         d_iterations=[int(m.d_optimizer.iterations.numpy()) for m in (single, mirrored)],
@@ -75,8 +69,8 @@ report(**results)
 def test_mirrored_gated_steps_equal_single_device_steps():
     results = run_with_two_cpus(BODY)
     for label, result in results.items():
-        # Same update of every weight to float32 round-off; a missing 1/replicas would give 100 %.
-        assert result["difference"] < 1e-3, label
+        # Same update to float32 round-off (tests/distributed.py); a missing 1/replicas gives ~1.
+        assert result["difference"] < 1e-2, label
         for name, value in result["single"].items():
             assert result["mirrored"][name] == pytest.approx(value, rel=1e-4, abs=1e-6), (
                 label,

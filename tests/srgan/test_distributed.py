@@ -26,20 +26,14 @@ mirrored_logs = mirrored.fit(data, epochs=1, verbose=0).history
 
 before = [np.array(w) for w in initial]
 single_updates = [s - b for b, s in zip(before, single_after)]
-mirrored_updates = [m - b for b, m in zip(before, weights_of(mirrored))]
 largest_update = max(float(np.abs(u).max()) for u in single_updates)
-# Differences relative to the largest update: conv biases before a BN have a zero gradient in
-# exact arithmetic, so their own "updates" are pure round-off and can't be compared relatively.
-difference = max(
-    float(np.abs(m - s).max()) for m, s in zip(mirrored_updates, single_updates)
-) / largest_update
 
 # Default (per-replica) batch norm runs too, with finite losses.
 with strategy.scope():
     default_bn = tiny_srgan()
 default_logs = default_bn.fit(data, epochs=1, verbose=0).history
 report(
-    max_relative_update_difference=difference,
+    update_difference=update_difference(initial, single_after, weights_of(mirrored)),
     updated_tensors=sum(float(np.abs(u).max()) > 1e-6 * largest_update for u in single_updates),
     single={k: v[-1] for k, v in single_logs.items()},
     mirrored={k: v[-1] for k, v in mirrored_logs.items()},
@@ -51,8 +45,13 @@ report(
 def test_mirrored_step_equals_single_device_step():
     result = run_with_two_cpus(BODY)
     assert result["updated_tensors"] > 10
-    # Same update of every weight to float32 round-off; a missing 1/replicas would give 100 %.
-    assert result["max_relative_update_difference"] < 1e-3
+    # Same update to float32 round-off; a missing 1/replicas would give ~1. The step is
+    # ill-conditioned in float32 (one element flips across a kink): python -m
+    # benchmarks.mirrored_spread, 20 numeric configurations (oneDNN ISA ALL/AVX512/AVX2/SSE41/off x
+    # 1-8 threads), measured 1.4e-6 / 8.5e-4 / 8.5e-4 (min/median/max), while one device's own
+    # float32 step is 1.5e-6 to 2.6e-4 from float64. 1e-2 is 12x the largest seen, 100x below ~1.
+    assert result["update_difference"] < 1e-2
     for name, value in result["single"].items():
-        assert result["mirrored"][name] == pytest.approx(value, rel=1e-4)
+        # abs: a logged value that is ~5e-7 (measured 5.3318e-7 vs 5.3343e-7) is pure round-off.
+        assert result["mirrored"][name] == pytest.approx(value, rel=1e-4, abs=1e-6), name
     assert result["default_finite"]
