@@ -16,7 +16,8 @@ and the 128x128 global input five: an extra **first** stage of 32 channels, then
 import keras
 from keras import layers
 
-from gan_papers.common.validation import check_doublings, check_positive_int
+from gan_papers.common.validation import check_doublings
+from gan_papers.face_completion.generator import check_widths
 
 LOCAL_PAPER_WIDTHS = (64, 128, 256, 512)  # Model_localD.prototxt
 GLOBAL_PAPER_WIDTHS = (32, 64, 128, 256, 512)  # Model_globalD.prototxt
@@ -37,16 +38,11 @@ def build_discriminator(input_size, widths, name="discriminator"):
     stages = check_doublings(
         input_size, "input_size", "each stage halves it down to the final 4x4 convolution"
     )
-    try:
-        widths = tuple(widths)
-    except TypeError:
-        widths = (widths,)
-    if len(widths) != stages:
-        raise ValueError(
-            f"`widths` must hold one width per stage: {stages} for a {input_size}x{input_size} "
-            f"input (4 * 2^{stages}); received {widths!r} ({len(widths)})."
-        )
-    widths = tuple(check_positive_int(w, f"widths[{i}]") for i, w in enumerate(widths))
+    widths = check_widths(
+        widths,
+        count=stages,
+        what=f"one width per stage: {stages} for a {input_size}x{input_size} input (4 * 2^{stages})",
+    )
     images = keras.Input((input_size, input_size, 3), name="images")
     x = images
     for stage, filters in enumerate(widths, start=1):

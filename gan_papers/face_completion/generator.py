@@ -36,16 +36,18 @@ PAPER_FC_UNITS = 4096
 STAGES = 4  # four poolings: the image size must be a multiple of 16
 
 
-def check_widths(widths, name="widths", count=4):
-    """``widths`` as a tuple of ``count`` positive ints, or ``ValueError``."""
+def check_widths(widths, name="widths", count=4, what=None):
+    """``widths`` as a tuple of ``count`` positive ints, or ``ValueError``.
+
+    ``what``: how the error states the expected count (default: "{count} layer widths").
+    """
     try:
         widths = tuple(widths)
     except TypeError:
         widths = (widths,)
     if len(widths) != count:
-        raise ValueError(
-            f"`{name}` must hold {count} layer widths; received {widths!r} ({len(widths)})."
-        )
+        what = what or f"{count} layer widths"
+        raise ValueError(f"`{name}` must hold {what}; received {widths!r} ({len(widths)}).")
     return tuple(check_positive_int(w, f"{name}[{i}]") for i, w in enumerate(widths))
 
 
