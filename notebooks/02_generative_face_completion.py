@@ -49,6 +49,7 @@ SEED = 0
 
 # %%
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import json
 import time
 import warnings
 
@@ -76,6 +77,7 @@ from gan_papers.face_completion.config import differences_from_paper, get_config
 from gan_papers.face_completion.evaluate import (
     completion_scores,
     evaluation_masks,
+    hole_sharpness,
     parsing_accuracy,
 )
 
@@ -101,8 +103,9 @@ for field, paper_value, value in differences_from_paper(config):
 # The table lists every setting this profile changes from the paper's (and the authors' code's).
 # `demo` works on 64x64 faces with a 32x32 hole instead of 128x128 with 64x64, with every network about
 # a quarter as wide and a bottleneck of 256 instead of 4,096 units, and trains each stage for a few
-# hundred steps. The lambdas are divided by 4 because the reconstruction loss is a sum over a quarter as
-# many pixels (see the loss convention below).
+# hundred steps. $\lambda_1$ and $\lambda_2$ are divided by 4 because the reconstruction loss is a sum
+# over a quarter as many pixels; $\lambda_3$ stays 0.05 because the parsing loss is a sum over a quarter as
+# many pixels too (see the loss convention below).
 #
 # ## The equations
 #
@@ -118,8 +121,9 @@ for field, paper_value, value in differences_from_paper(config):
 #
 # $D_1$ (local) on the patch around the hole and $D_2$ (global) on the whole face; the generator uses
 # the non-saturating form $-\log D_i(\hat x)$. $\mathcal{L}_r = \lVert G(\tilde x) - x \rVert_2^2$ and
-# $\mathcal{L}_p$ is the pixel-wise softmax cross-entropy between the parse of $\hat x$ and the parse of
-# $x$ by the frozen parser $P$ (eq. 2 in spirit: $P$'s labels on the original are the target).
+# $\mathcal{L}_p = -\sum_{p} \log P(\hat x)_{p,\,y_p}$ is the softmax cross-entropy, summed over the
+# pixels $p$, between the parse of $\hat x$ and the labels $y = \arg\max P(x)$ of the original by the
+# frozen parser $P$ (the authors' `GFC_Softmax_loss.m`).
 #
 # | stage | generator loss | discriminators trained |
 # |---|---|---|
@@ -267,9 +271,11 @@ print(f"this profile's generator ({size}x{size}): {generator.count_params():,} p
 # %% [markdown]
 # ## The local and global discriminators
 #
-# Both are stacks of a 3x3 convolution and a 4x4 stride-2 convolution per stage (64 to 512 channels,
-# LeakyReLU 0.2), down to 4x4, then a 4x4 convolution to one logit. The local one sees the
-# `hole_size`-square patch around the hole; the global one, one stage deeper, sees the whole face.
+# Both are stacks of a 3x3 convolution and a 4x4 stride-2 convolution per stage (LeakyReLU 0.2), down
+# to 4x4, then a 4x4 convolution to one logit, initialised from $\mathcal{N}(0, 0.02)$. The local one
+# sees the `hole_size`-square patch around the hole (64, 128, 256, 512 channels in
+# `Model_localD.prototxt`); the global one sees the whole face and has one extra stage **first**, of 32
+# channels (32, 64, 128, 256, 512 in `Model_globalD.prototxt`).
 
 # %%
 gan_papers.show_source(fc.build_discriminator)
@@ -290,11 +296,13 @@ print(
 # ## The losses, and their scale
 #
 # The authors' lambdas ($\lambda_1 = \lambda_2 = 300$, $\lambda_3 = 0.05$) go with a reconstruction loss
-# **summed** over each face's pixels and averaged over the batch, while the adversarial and parsing
-# losses are means. With a per-pixel mean instead, $\mathcal{L}_r$ would be $H \cdot W \cdot 3$ times
-# smaller and the same lambdas would let the adversarial terms dominate. The package makes the
-# convention explicit: `reconstruction_reduction="sum"` (the default) or `"mean"`, which rescales the
-# lambdas for you.
+# and a parsing loss both **summed** over each face's pixels and averaged over the batch
+# (`GFC_L1_loss.m`, `GFC_Softmax_loss.m`), while each adversarial loss is one number per face. With
+# per-pixel means instead, $\mathcal{L}_r$ would be $H \cdot W \cdot 3$ and $\mathcal{L}_p$ $H \cdot W$
+# times smaller: the same lambdas would let the adversarial terms dominate and make the parsing term
+# vanish (4,096 times too weak at 64x64). The package makes the convention explicit:
+# `reconstruction_reduction` and `parsing_reduction`, `"sum"` (the default) or `"mean"`, and the model
+# rescales the lambdas for a `"mean"`.
 
 # %%
 gan_papers.show_source(fc.reconstruction_loss)
@@ -325,6 +333,8 @@ model = fc.FaceCompletionGAN(
     lambda_global=config.lambda_global,
     lambda_parsing=config.lambda_parsing,
     reconstruction=config.reconstruction,
+    global_gradient=config.global_gradient,
+    discriminator_batch=config.discriminator_batch,
     seed=SEED,
 )
 model.compile(
@@ -336,11 +346,21 @@ model.compile(
 # %% [markdown]
 # ### Where each loss reaches
 #
-# Each term's gradient with respect to the completed face $\hat x$, for one face (brighter = larger; the
-# cyan line is the hole). The local adversarial term sees only the patch around the hole; the global term
-# and the parsing term see the whole face, so the content of the hole is judged in the context of
-# everything around it. Through the composite, every term except $\mathcal{L}_r$ reaches the generator's
-# output only inside the hole: the known pixels are the input's, whatever the generator draws there.
+# Each term's gradient with respect to the generator's output $G(\tilde x)$, for one face (brighter =
+# larger; the cyan line is the hole). $\mathcal{L}_r$ compares the whole output with the face, so it
+# reaches every pixel. The local adversarial and the parsing terms see the composite $\hat x$, and
+# autodiff through $M \odot x + (1 - M) \odot G(\tilde x)$ keeps their gradients inside the hole: the
+# known pixels are the input's, whatever the generator draws there.
+#
+# The global discriminator also judges the composite, but the authors' `gradstack.m` adds its gradient
+# with respect to the composite to the generator's output **at every pixel**, which the paper describes as
+# the global discriminator back-propagating "across the entire image". `global_input` builds that as a
+# straight-through estimator: the value is the composite, the gradient goes to the output everywhere
+# (`global_gradient="everywhere"`, the default). `global_gradient="hole"` is plain autodiff through the
+# composite, for comparison.
+
+# %%
+gan_papers.show_source(fc.global_input)
 
 # %%
 one_face = test_faces[:1]
@@ -349,24 +369,28 @@ output = tf.Variable(generator(fc.noise_filled(one_face, one_mask, 0.0), trainin
 rows, cols = fc.patch_origin(one_mask, config.hole_size)
 with tf.GradientTape(persistent=True) as tape:
     completed = fc.composite(one_face, one_mask, output)
-    tape.watch(completed)
     terms = {
         "reconstruction $\\mathcal{L}_r$": fc.reconstruction_loss(output, one_face),
         "local $\\mathcal{L}_{a1}$": generator_loss(
             local_d(fc.crop_patches(completed, rows, cols, config.hole_size))
         ),
-        "global $\\mathcal{L}_{a2}$": generator_loss(global_d(completed)),
+        "global $\\mathcal{L}_{a2}$ (everywhere)": generator_loss(
+            global_d(fc.global_input(output, completed, "everywhere"))
+        ),
+        "global $\\mathcal{L}_{a2}$ (hole)": generator_loss(
+            global_d(fc.global_input(output, completed, "hole"))
+        ),
         "parsing $\\mathcal{L}_p$": fc.parsing_loss(
             parser(completed), fc.parsing_labels(parser(one_face))
         ),
     }
-fig, axes = plt.subplots(1, len(terms), figsize=(3.2 * len(terms), 3.2))
+fig, axes = plt.subplots(1, len(terms), figsize=(3.2 * len(terms), 3.4))
 for ax, (name, term) in zip(axes, terms.items(), strict=True):
-    target = output if name.startswith("reconstruction") else completed
-    gradient = np.abs(np.asarray(tape.gradient(term, target))).sum(axis=-1)[0]
+    gradient = np.abs(np.asarray(tape.gradient(term, output))).sum(axis=-1)[0]
+    inside = gradient[np.asarray(one_mask)[0, ..., 0] == 0].sum() / max(gradient.sum(), 1e-30)
     ax.imshow(gradient / max(gradient.max(), 1e-12), cmap="magma")
     ax.contour(np.asarray(one_mask)[0, ..., 0], levels=[0.5], colors="cyan", linewidths=0.8)
-    ax.set_title(name)
+    ax.set_title(f"{name}\n{100 * inside:.0f} % inside the hole", fontsize=9)
     ax.axis("off")
 save_figure(fig, f"{RUN_DIR}/gradient_reach.png")
 plt.show()
@@ -434,29 +458,55 @@ plt.show()
 # ## The ablation: what each stage adds
 #
 # The paper's Section 4 compares the completions as the losses are added. Below, for each mask:
-# PSNR over the whole face and inside the hole, SSIM (RGB, 7x7 window), and the **parsing accuracy**
-# inside the hole, i.e. how often the frozen parser labels a completed pixel with the face's true class.
-# The last column is the parser's accuracy on the original faces in the same holes, the most a
-# completion can reach.
+# PSNR over the whole face and inside the hole, SSIM (RGB, 7x7 window), the **parsing accuracy**
+# inside the hole (how often the frozen parser labels a completed pixel with the face's true class),
+# and the hole's **sharpness** (`hole_sharpness`: the mean absolute Laplacian of the luminance, high
+# for edges and texture, low for a blurry fill). The `orig.` columns give the parser's accuracy and
+# the sharpness of the original faces in the same holes: what a perfect completion would score.
+
+# %%
+gan_papers.show_source(hole_sharpness)
 
 # %%
 reference = {
-    name: float(parsing_accuracy(parser, test_faces, test_labels, mask).mean())
+    name: {
+        "parsing_accuracy": float(parsing_accuracy(parser, test_faces, test_labels, mask).mean()),
+        "sharpness": float(hole_sharpness(test_faces, mask).mean()),
+    }
     for name, mask in masks.items()
 }
-print(f"{'mask':<12}{'stage':>6}{'PSNR':>8}{'hole':>8}{'SSIM':>8}{'parse':>8}{'orig.':>8}")
+header = f"{'mask':<12}{'stage':>6}{'PSNR':>8}{'hole':>8}{'SSIM':>8}{'parse':>8}{'orig.':>8}"
+print(header + f"{'sharp':>8}{'orig.':>8}")
 for name in masks:
     for stage in (1, 2, 3):
         s = scores[stage, name]
-        original = f"{reference[name]:.3f}" if stage == 3 else ""
+        original = reference[name] if stage == 3 else None
+        parse_ref = f"{original['parsing_accuracy']:.3f}" if original else ""
+        sharp_ref = f"{original['sharpness']:.3f}" if original else ""
         print(
             f"{name:<12}{stage:>6}{s['psnr']:>8.2f}{s['psnr_hole']:>8.2f}{s['ssim']:>8.3f}"
-            f"{s['parsing_accuracy']:>8.3f}{original:>8}"
+            f"{s['parsing_accuracy']:>8.3f}{parse_ref:>8}{s['sharpness']:>8.3f}{sharp_ref:>8}"
         )
 print(
     f"\nMeans over {config.test_faces} held-out faces. PSNR [dB] on [-1, 1] images; "
-    "parsing accuracy inside the hole."
+    "parsing accuracy and sharpness inside the hole."
 )
+print("\nMeans over the five masks:")
+for stage in (1, 2, 3):
+    mean = {key: np.mean([scores[stage, name][key] for name in masks]) for key in scores[1, "eyes"]}
+    print(
+        f"stage {stage}: hole PSNR {mean['psnr_hole']:.2f} dB, hole parsing accuracy "
+        f"{mean['parsing_accuracy']:.3f}, hole sharpness {mean['sharpness']:.3f}"
+    )
+metrics = {
+    "seed": SEED,
+    "profile": PROFILE,
+    "parser": {key: float(value) for key, value in parser_scores.items()},
+    "original": reference,
+    "scores": {f"stage{stage}/{name}": s for (stage, name), s in scores.items()},
+}
+with open(f"{RUN_DIR}/metrics.json", "w") as f:
+    json.dump(metrics, f, indent=1)
 
 # %%
 grid, titles = [], []

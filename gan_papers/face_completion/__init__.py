@@ -18,7 +18,12 @@ from gan_papers.face_completion.losses import (
     parsing_loss,
     reconstruction_loss,
 )
-from gan_papers.face_completion.model import FaceCompletionGAN, composite, noise_filled
+from gan_papers.face_completion.model import (
+    FaceCompletionGAN,
+    composite,
+    global_input,
+    noise_filled,
+)
 from gan_papers.face_completion.parser import (
     WeightedSparseCrossentropy,
     build_parser,
@@ -43,6 +48,7 @@ __all__ = [
     "composite",
     "crop_patches",
     "freeze",
+    "global_input",
     "median_frequency_weights",
     "noise_filled",
     "parsing_labels",

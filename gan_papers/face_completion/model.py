@@ -69,6 +69,21 @@ def composite(images, masks, output):
     return images * masks + output * (1.0 - masks)
 
 
+def global_input(output, completed, global_gradient="everywhere"):
+    """What the global discriminator judges in G's objective: the composite ``completed``, with its
+    gradient routed to G's ``output`` by ``global_gradient``.
+
+    ``"everywhere"`` (``gradstack.m``): the forward value is exactly the composite (``output -
+    stop_gradient(output)`` is 0), but the gradient with respect to it goes to G's output at every
+    pixel, a straight-through estimator. ``"hole"``: plain autodiff through the composite, which
+    zeroes it outside the hole.
+    """
+    check_choice(global_gradient, "global_gradient", GLOBAL_GRADIENTS)
+    if global_gradient == "hole":
+        return completed
+    return ops.stop_gradient(completed) + (output - ops.stop_gradient(output))
+
+
 @keras.saving.register_keras_serializable(package="gan_papers")
 class FaceCompletionGAN(GANModel):
     """The face completion GAN: ``fit`` on faces in [-1, 1], or on ``(faces, masks)``.
@@ -329,18 +344,6 @@ class FaceCompletionGAN(GANModel):
         fake_patches = crop_patches(completed, rows, cols, self.patch_size)
         return output, completed, real_patches, fake_patches
 
-    def _global_input(self, output, completed):
-        """What the global discriminator judges in G's objective: the composite, in either routing.
-
-        ``"everywhere"`` (gradstack.m): the forward value is exactly the composite (``output -
-        stop_gradient(output)`` is 0), but the gradient with respect to it goes to G's output at
-        every pixel, a straight-through estimator; ``"hole"``: plain autodiff through the composite,
-        which zeroes it outside the hole.
-        """
-        if self.global_gradient == "hole":
-            return completed
-        return ops.stop_gradient(completed) + (output - ops.stop_gradient(output))
-
     def _generator_terms(self, faces, masks, noise, training):
         """The four terms of eq. 3 for G (0 before their stage), and the completions."""
         stage = self.stage
@@ -357,7 +360,9 @@ class FaceCompletionGAN(GANModel):
         l_global = tf.cond(
             stage >= 3,
             lambda: generator_loss(
-                self.global_discriminator(self._global_input(output, completed), training=training)
+                self.global_discriminator(
+                    global_input(output, completed, self.global_gradient), training=training
+                )
             ),
             lambda: zero,
         )

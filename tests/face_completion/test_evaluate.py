@@ -9,6 +9,7 @@ from gan_papers.face_completion.evaluate import (
     EVALUATION_MASKS,
     completion_scores,
     evaluation_masks,
+    hole_sharpness,
     parsing_accuracy,
     region_masks,
     ssim,
@@ -83,3 +84,15 @@ def test_bad_region_raises():
         region_masks(np.zeros((1, 8, 8), np.int32), "ears")
     with pytest.raises(ValueError, match="labels"):
         region_masks(np.zeros((8, 8), np.int32), "nose")
+
+
+def test_hole_sharpness_is_the_mean_absolute_laplacian_inside_the_hole():
+    image = np.zeros((1, 5, 5, 3), np.float32)
+    image[0, 2, 2] = 1.0  # luminance 1 at the centre: Laplacian -4 there, +1 at its 4 neighbours
+    masks = np.ones((1, 5, 5, 1), np.float32)
+    masks[0, 1:4, 1:4] = 0  # a 3x3 hole: the centre, its 4 neighbours, 4 corners (Laplacian 0)
+    assert hole_sharpness(image, masks)[0] == pytest.approx((4 + 4 * 1) / 9)
+    flat = np.full((1, 5, 5, 3), 0.3, np.float32)
+    assert hole_sharpness(flat, masks)[0] == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="masks"):
+        hole_sharpness(image, masks[..., 0])

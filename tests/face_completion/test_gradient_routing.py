@@ -7,7 +7,7 @@ around the hole) and the parsing term reach ``o`` only inside the hole; L_r reac
 The global term sees every pixel of the composite; with ``global_gradient="everywhere"`` (the
 default, ``gradstack.m``) its gradient with respect to the composite reaches ``o`` at every pixel,
 with ``"hole"`` only inside the hole. The global D's input is built by the model's own
-``_global_input``, as ``train_step`` builds it.
+``global_input``, as ``train_step`` builds it.
 """
 
 import numpy as np
@@ -18,6 +18,7 @@ from gan_papers.common.losses import generator_loss
 from gan_papers.face_completion import (
     composite,
     crop_patches,
+    global_input,
     noise_filled,
     parsing_labels,
     parsing_loss,
@@ -44,7 +45,7 @@ def gradients(request):
                 model.local_discriminator(crop_patches(completed, rows, cols, PATCH))
             ),
             "global": generator_loss(
-                model.global_discriminator(model._global_input(output, completed))
+                model.global_discriminator(global_input(output, completed, model.global_gradient))
             ),
             "parsing": parsing_loss(
                 model.parser(completed, training=False),
@@ -63,14 +64,12 @@ def gradients(request):
     for p, r, c in zip(patch, np.asarray(rows), np.asarray(cols), strict=True):
         p[r : r + PATCH, c : c + PATCH] = True
     # With the straight-through input, d/dcomposite is the gradient w.r.t. the global D's input.
-    global_input = model._global_input(output, completed)
+    d_input = global_input(output, completed, model.global_gradient)
     with tf.GradientTape(persistent=True) as global_tape:
-        global_tape.watch(global_input)
-        global_term = generator_loss(model.global_discriminator(global_input))
-    by_composite["global"] = np.abs(global_tape.gradient(global_term, global_input).numpy()).max(
-        axis=-1
-    )
-    np.testing.assert_array_equal(global_input.numpy(), completed.numpy())  # same forward value
+        global_tape.watch(d_input)
+        global_term = generator_loss(model.global_discriminator(d_input))
+    by_composite["global"] = np.abs(global_tape.gradient(global_term, d_input).numpy()).max(axis=-1)
+    np.testing.assert_array_equal(d_input.numpy(), completed.numpy())  # same forward value
     return request.param, by_output, by_composite, masks[..., 0] == 0, patch
 
 
