@@ -129,6 +129,13 @@ def compile_parser(
 
 
 def freeze(parser):
-    """Make ``parser`` a fixed judge: no trainable weights, so no optimiser will ever touch it."""
+    """Make ``parser`` a fixed judge: no trainable weights, so no optimiser will ever touch it.
+
+    Its training state goes too (``compile_parser``'s optimiser and compile settings): a frozen
+    parser is only called, and without this a model holding it would save the parser's optimiser
+    slots and warn, when loaded, that they do not fit the fresh, unbuilt optimiser.
+    """
     parser.trainable = False
+    parser.optimizer = None
+    parser.compiled = False
     return parser

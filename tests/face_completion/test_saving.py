@@ -1,13 +1,23 @@
 """The stage is part of the model's state (Li et al. 2017's three-stage schedule): it is saved in a
 ``.keras`` file, resumed by ``BackupAndRestore``, and switching it keeps the optimisers."""
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_papers.face_completion import FaceCompletionGAN
-from tests.face_completion.helpers import faces, hole_masks, tiny_gan, weights_of
+from gan_papers.face_completion import FaceCompletionGAN, build_parser, compile_parser, freeze
+from tests.face_completion.helpers import (
+    HOLE,
+    SIZE,
+    faces,
+    hole_masks,
+    tiny_gan,
+    tiny_networks,
+    weights_of,
+)
 
 
 def _optimizers(model):
@@ -105,3 +115,21 @@ def test_backup_and_restore_resumes_in_stage_3_exactly(tmp_path):
     )
     for a, b in zip(weights_of(resumed), weights_of(reference), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_a_parser_trained_with_compile_parser_is_saved_and_loaded_without_its_optimizer(tmp_path):
+    # The notebook's path: fit the parser, freeze it, train and save the GAN, load it back.
+    networks = tiny_networks()
+    parser = build_parser(SIZE, widths=(4, 4, 4, 4))  # not frozen yet: fit gives Adam its slots
+    compile_parser(parser, 1e-3)
+    parser.fit(faces(2), np.zeros((2, SIZE, SIZE), "int32"), verbose=0)
+    model = FaceCompletionGAN(**{**networks, "parser": freeze(parser)}, hole_size=HOLE, seed=0)
+    model.compile()
+    model.train_on_batch(faces(2))
+    path = tmp_path / "face_completion.keras"
+    model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "Skipping variable loading for optimizer"
+        loaded = keras.saving.load_model(path, safe_mode=True)
+    x, masks = faces(2, seed=1), hole_masks([(0, 0), (7, 9)])
+    np.testing.assert_array_equal(loaded.complete(x, masks), model.complete(x, masks))

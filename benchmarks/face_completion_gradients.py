@@ -1,0 +1,132 @@
+"""How hard each term of eq. 3 pulls on the generator (Li et al. 2017): per-term gradient norms.
+
+Loads a trained ``FaceCompletionGAN`` (the ``face_completion.keras`` notebook 02 saves in its run
+folder), draws a batch of held-out procedural faces with the model's own random holes and noise, and
+for each weighted term of
+
+    L = L_r + lambda_1 L_a1 + lambda_2 L_a2 + lambda_3 L_p          (paper, eq. 3)
+
+prints the L2 norm of its gradient with respect to G's output inside the hole and outside it, and
+with respect to G's weights. The lambdas are the model's own (in the sum convention of ``losses``).
+A term whose hole norm is tiny next to L_r's cannot change the fill; one that dwarfs it decides it.
+
+    python -m benchmarks.face_completion_gradients RUN_DIR/face_completion.keras [--batch 16]
+        [--seed 0] [--out FILE.json]
+"""
+
+import argparse
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from benchmarks._common import print_table, write_json  # noqa: E402
+from gan_papers.common.losses import generator_loss  # noqa: E402
+from gan_papers.data import FACE_SPLITS, render_faces  # noqa: E402
+from gan_papers.face_completion import (  # noqa: E402
+    composite,
+    crop_patches,
+    global_input,
+    noise_filled,
+    parsing_labels,
+    parsing_loss,
+    patch_origin,
+    random_hole_masks,
+    reconstruction_loss,
+)
+
+
+def term_gradients(model, faces, masks, noise):
+    """{term: (hole norm, outside norm, weight norm)} of each weighted term's gradient."""
+    lambda_local, lambda_global, lambda_parsing = model._weights()
+    inputs = noise_filled(faces, masks, noise)
+    weights = model.generator.trainable_variables
+    with tf.GradientTape(persistent=True) as tape:
+        output = tf.cast(model.generator(inputs, training=True), "float32")
+        tape.watch(output)
+        completed = composite(faces, masks, output)
+        rows, cols = patch_origin(masks, model.patch_size)
+        patches = crop_patches(completed, rows, cols, model.patch_size)
+        terms = {
+            "L_r": reconstruction_loss(
+                output, faces, model.reconstruction, model.reconstruction_reduction
+            ),
+            "lambda_1 L_a1 (local)": lambda_local
+            * generator_loss(model.local_discriminator(patches, training=True)),
+            "lambda_2 L_a2 (global)": lambda_global
+            * generator_loss(
+                model.global_discriminator(
+                    global_input(output, completed, model.global_gradient), training=True
+                )
+            ),
+            "lambda_3 L_p (parsing)": lambda_parsing
+            * parsing_loss(
+                model.parser(completed, training=False),
+                parsing_labels(model.parser(faces, training=False)),
+                model.parsing_reduction,
+            ),
+        }
+    hole = 1.0 - np.asarray(masks)
+    results = {}
+    for name, term in terms.items():
+        by_output = tape.gradient(term, output, unconnected_gradients="zero").numpy()
+        by_weights = tape.gradient(term, weights, unconnected_gradients="zero")
+        results[name] = {
+            "value": float(term),
+            "hole_norm": float(np.linalg.norm(by_output * hole)),
+            "outside_norm": float(np.linalg.norm(by_output * (1.0 - hole))),
+            "weight_norm": float(np.sqrt(sum(float(tf.reduce_sum(g * g)) for g in by_weights))),
+        }
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", help="a face_completion.keras saved by notebook 02")
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", help="write the results as JSON")
+    args = parser.parse_args(argv)
+
+    model = keras.saving.load_model(args.model)
+    size = model.image_size
+    faces, _ = render_faces(
+        FACE_SPLITS["heldout"][0] + np.arange(args.batch), size=size, seed=args.seed
+    )
+    seeds = keras.random.SeedGenerator(args.seed)
+    masks = random_hole_masks(args.batch, size, model.hole_size, seeds)
+    noise = keras.random.uniform(faces.shape, -1.0, 1.0, seed=seeds)
+    results = term_gradients(model, tf.constant(faces), masks, noise)
+    reference = results["L_r"]["hole_norm"]
+    columns = ["term", "value", "|grad| hole", "/ L_r's", "|grad| outside", "|grad| weights"]
+    rows = [
+        dict(
+            zip(
+                columns,
+                [
+                    name,
+                    f"{r['value']:.4g}",
+                    f"{r['hole_norm']:.4g}",
+                    f"{r['hole_norm'] / reference:.3g}",
+                    f"{r['outside_norm']:.4g}",
+                    f"{r['weight_norm']:.4g}",
+                ],
+                strict=True,
+            )
+        )
+        for name, r in results.items()
+    ]
+    print(
+        f"{args.model}: stage {model.current_stage}, {size}x{size}, hole {model.hole_size}, "
+        f"batch {args.batch}, lambdas (sum convention) {model.lambdas}"
+    )
+    print_table(rows, columns)
+    if args.out:
+        write_json({"model": args.model, "batch": args.batch, "terms": results}, args.out)
+
+
+if __name__ == "__main__":
+    main()
