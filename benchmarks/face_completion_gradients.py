@@ -10,7 +10,7 @@ prints the L2 norm of its gradient with respect to G's output inside the hole an
 with respect to G's weights. The lambdas are the model's own (in the sum convention of ``losses``).
 A term whose hole norm is tiny next to L_r's cannot change the fill; one that dwarfs it decides it.
 
-    python -m benchmarks.face_completion_gradients RUN_DIR/face_completion.keras [--batch 16]
+    python -m benchmarks.face_completion_gradients [RUN_DIR/face_completion.keras] [--batch 16]
         [--seed 0] [--out FILE.json]
 """
 
@@ -37,6 +37,8 @@ from gan_papers.face_completion import (  # noqa: E402
     random_hole_masks,
     reconstruction_loss,
 )
+
+DEFAULT_MODEL = "runs/02_generative_face_completion/face_completion.keras"  # make demo's
 
 
 def term_gradients(model, faces, masks, noise):
@@ -85,12 +87,20 @@ def term_gradients(model, faces, masks, noise):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", help="a face_completion.keras saved by notebook 02")
+    parser.add_argument(
+        "model",
+        nargs="?",
+        default=DEFAULT_MODEL,
+        help=f"a face_completion.keras saved by notebook 02 (default: {DEFAULT_MODEL})",
+    )
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", help="write the results as JSON")
     args = parser.parse_args(argv)
 
+    if not os.path.exists(args.model):
+        print(f"{args.model} does not exist: run notebook 02 first (make demo), or pass a model.")
+        return
     model = keras.saving.load_model(args.model)
     size = model.image_size
     faces, _ = render_faces(

@@ -46,6 +46,7 @@ DATA_DIR = (
     None  # a folder prepared by `python -m data_scripts.celeba --size 128`; None = procedural
 )
 SEED = 0
+OVERRIDES = {}  # config fields to change, e.g. {"stage_steps": (1000, 400, 400)}
 
 # %%
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -91,7 +92,9 @@ def labels_image(labels):
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 keras.utils.set_random_seed(SEED)
 os.makedirs(RUN_DIR, exist_ok=True)
-config = get_config(PROFILE)
+config = get_config(
+    PROFILE, **{k: tuple(v) if isinstance(v, list) else v for k, v in OVERRIDES.items()}
+)
 size = config.image_size
 started = time.time()
 print(f"profile: {PROFILE}")

@@ -1,0 +1,153 @@
+"""Does each walkthrough show its paper's claim? Runs the notebooks headless on several seeds.
+
+Each paper's demo recipe is its notebook itself, executed with papermill (the same package calls a
+student runs, not a copy of them) at the ``demo`` profile with ``SEED`` set, into
+``runs/claims/<notebook>_s<seed>/``. The notebook writes ``metrics.json`` there; each claim below is
+a function of that file, giving one number per seed and whether the claim held. A claim holds only
+if it held on every seed.
+
+Prints one table per paper and writes ``benchmarks/results/claims.json``.
+
+    python -m benchmarks.claims [--papers face_completion] [--seeds 0 1 2] [--reuse]
+
+``--reuse`` reads a seed's ``metrics.json`` when it is already there instead of re-running the
+notebook. Notebooks 01, 03 and 04 do not write ``metrics.json`` yet, so only face completion has
+claims so far.
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MASKS = ("eyes", "nose", "mouth", "left_half", "random_box")
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """``measure(metrics) -> number``; the claim holds on a seed when ``number > threshold``."""
+
+    text: str
+    measure: object
+    threshold: float = 0.0
+
+
+def _mean_over_masks(metrics, stage, key):
+    return float(np.mean([metrics["scores"][f"stage{stage}/{mask}"][key] for mask in MASKS]))
+
+
+def _difference(key, later, earlier):
+    return lambda m: _mean_over_masks(m, later, key) - _mean_over_masks(m, earlier, key)
+
+
+PAPERS = {
+    "face_completion": (
+        "02_generative_face_completion",
+        (
+            Claim(
+                "stage 2 (+ local D) is sharper in the hole than stage 1 "
+                "(hole sharpness, stage 2 - stage 1, mean over the masks)",
+                _difference("sharpness", 2, 1),
+            ),
+            Claim(
+                "stage 3 (+ L_p) parses better in the hole than stage 2 "
+                "(hole parsing accuracy, stage 3 - stage 2)",
+                _difference("parsing_accuracy", 3, 2),
+            ),
+            Claim(
+                "stage 3 keeps the hole's PSNR within 0.5 dB of stage 2 or better "
+                "(hole PSNR [dB], stage 3 - stage 2, > -0.5)",
+                _difference("psnr_hole", 3, 2),
+                threshold=-0.5,
+            ),
+        ),
+    ),
+}
+
+
+def run_notebook(notebook, seed, run_dir):
+    """Execute ``notebooks/<notebook>.ipynb`` at the demo profile with ``SEED = seed``."""
+    env = {**os.environ, "GAN_PAPERS_PROFILE": "demo", "GAN_PAPERS_RUN_DIR": run_dir}
+    started = time.time()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            "--cwd",
+            "notebooks",
+            f"notebooks/{notebook}.ipynb",
+            f"{run_dir}.ipynb",
+            "-k",
+            "python3",
+            "-p",
+            "SEED",
+            str(seed),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return time.time() - started
+
+
+def evaluate_paper(paper, seeds, reuse, runs_dir):
+    notebook, claims = PAPERS[paper]
+    per_seed, minutes = {}, {}
+    for seed in seeds:
+        run_dir = os.path.join(runs_dir, f"{notebook}_s{seed}")
+        path = os.path.join(run_dir, "metrics.json")
+        if not (reuse and os.path.exists(path)):
+            minutes[seed] = run_notebook(notebook, seed, run_dir) / 60
+        with open(path, encoding="utf-8") as f:
+            per_seed[seed] = json.load(f)
+    results = []
+    for claim in claims:
+        values = {seed: float(claim.measure(m)) for seed, m in per_seed.items()}
+        results.append(
+            {
+                "claim": claim.text,
+                "threshold": claim.threshold,
+                "per_seed": values,
+                "held": all(v > claim.threshold for v in values.values()),
+            }
+        )
+    return {"notebook": notebook, "minutes": minutes, "claims": results}
+
+
+def print_paper(paper, report):
+    print(f"\n== {paper} ({report['notebook']}) ==")
+    for result in report["claims"]:
+        numbers = ", ".join(f"seed {s}: {v:+.4f}" for s, v in result["per_seed"].items())
+        print(f"[{'held' if result['held'] else 'FAILED'}] {result['claim']}\n    {numbers}")
+    if report["minutes"]:
+        times = ", ".join(f"seed {s}: {t:.1f}" for s, t in report["minutes"].items())
+        print(f"notebook wall time [min]: {times}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", nargs="+", default=sorted(PAPERS), choices=sorted(PAPERS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--runs-dir", default=os.path.join(ROOT, "runs", "claims"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "claims.json"))
+    args = parser.parse_args(argv)
+    reports = {}
+    for paper in args.papers:
+        reports[paper] = evaluate_paper(paper, args.seeds, args.reuse, args.runs_dir)
+        print_paper(paper, reports[paper])
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(reports, f, indent=2)
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
