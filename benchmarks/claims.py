@@ -25,6 +25,8 @@ import time
 
 import numpy as np
 
+from benchmarks._common import write_json
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MASKS = ("eyes", "nose", "mouth", "left_half", "random_box")
 
@@ -143,10 +145,7 @@ def main(argv=None):
     for paper in args.papers:
         reports[paper] = evaluate_paper(paper, args.seeds, args.reuse, args.runs_dir)
         print_paper(paper, reports[paper])
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as f:
-        json.dump(reports, f, indent=2)
-    print(f"\nwrote {args.out}")
+    write_json(reports, args.out)
 
 
 if __name__ == "__main__":

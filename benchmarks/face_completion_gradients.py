@@ -24,56 +24,28 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from benchmarks._common import print_table, write_json  # noqa: E402
-from gan_papers.common.losses import generator_loss  # noqa: E402
 from gan_papers.data import FACE_SPLITS, render_faces  # noqa: E402
-from gan_papers.face_completion import (  # noqa: E402
-    composite,
-    crop_patches,
-    global_input,
-    noise_filled,
-    parsing_labels,
-    parsing_loss,
-    patch_origin,
-    random_hole_masks,
-    reconstruction_loss,
-)
+from gan_papers.face_completion import random_hole_masks  # noqa: E402
 
 DEFAULT_MODEL = "runs/02_generative_face_completion/face_completion.keras"  # make demo's
 
 
 def term_gradients(model, faces, masks, noise):
-    """{term: (hole norm, outside norm, weight norm)} of each weighted term's gradient."""
-    lambda_local, lambda_global, lambda_parsing = model._weights()
-    inputs = noise_filled(faces, masks, noise)
+    """{term: value and gradient norms} of each weighted term, as the model's own step computes it."""
+    lambdas = dict(
+        zip(
+            ("local_adversarial_loss", "global_adversarial_loss", "parsing_loss"),
+            model._weights(),  # lambda_1..3 in the sum convention, whatever the reductions
+            strict=True,
+        )
+    )
     weights = model.generator.trainable_variables
     with tf.GradientTape(persistent=True) as tape:
-        output = tf.cast(model.generator(inputs, training=True), "float32")
-        tape.watch(output)
-        completed = composite(faces, masks, output)
-        rows, cols = patch_origin(masks, model.patch_size)
-        patches = crop_patches(completed, rows, cols, model.patch_size)
-        terms = {
-            "L_r": reconstruction_loss(
-                output, faces, model.reconstruction, model.reconstruction_reduction
-            ),
-            "lambda_1 L_a1 (local)": lambda_local
-            * generator_loss(model.local_discriminator(patches, training=True)),
-            "lambda_2 L_a2 (global)": lambda_global
-            * generator_loss(
-                model.global_discriminator(
-                    global_input(output, completed, model.global_gradient), training=True
-                )
-            ),
-            "lambda_3 L_p (parsing)": lambda_parsing
-            * parsing_loss(
-                model.parser(completed, training=False),
-                parsing_labels(model.parser(faces, training=False)),
-                model.parsing_reduction,
-            ),
-        }
+        terms, (output, *_) = model._generator_terms(faces, masks, noise, training=True)
+        weighted = {name: lambdas.get(name, 1.0) * term for name, term in terms.items()}
     hole = 1.0 - np.asarray(masks)
     results = {}
-    for name, term in terms.items():
+    for name, term in weighted.items():
         by_output = tape.gradient(term, output, unconnected_gradients="zero").numpy()
         by_weights = tape.gradient(term, weights, unconnected_gradients="zero")
         results[name] = {
@@ -110,7 +82,7 @@ def main(argv=None):
     masks = random_hole_masks(args.batch, size, model.hole_size, seeds)
     noise = keras.random.uniform(faces.shape, -1.0, 1.0, seed=seeds)
     results = term_gradients(model, tf.constant(faces), masks, noise)
-    reference = results["L_r"]["hole_norm"]
+    reference = results["reconstruction_loss"]["hole_norm"]
     columns = ["term", "value", "|grad| hole", "/ L_r's", "|grad| outside", "|grad| weights"]
     rows = [
         dict(

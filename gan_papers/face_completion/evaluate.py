@@ -75,8 +75,13 @@ def parsing_accuracy(parser, faces, labels, masks=None):
     if masks is None:
         return correct.mean(axis=(1, 2))
     check_mask(masks, "masks", like=faces)
+    return _hole_mean(correct, masks)
+
+
+def _hole_mean(values, masks):
+    """Per-image mean of ``values`` (B, H, W) over the hole of ``masks`` (B, H, W, 1), 1 = known."""
     hole = 1.0 - np.asarray(masks, np.float64)[..., 0]
-    return (correct * hole).sum(axis=(1, 2)) / np.maximum(hole.sum(axis=(1, 2)), 1)
+    return (values * hole).sum(axis=(1, 2)) / np.maximum(hole.sum(axis=(1, 2)), 1)
 
 
 def hole_sharpness(images, masks):
@@ -98,8 +103,7 @@ def hole_sharpness(images, masks):
         + padded[:, 1:-1, 2:]
         - 4.0 * luminance
     )
-    hole = 1.0 - np.asarray(masks, np.float64)[..., 0]
-    return (np.abs(laplacian) * hole).sum(axis=(1, 2)) / np.maximum(hole.sum(axis=(1, 2)), 1)
+    return _hole_mean(np.abs(laplacian), masks)
 
 
 def completion_scores(completed, original, masks, labels, parser):

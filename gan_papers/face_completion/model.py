@@ -345,7 +345,7 @@ class FaceCompletionGAN(GANModel):
         return output, completed, real_patches, fake_patches
 
     def _generator_terms(self, faces, masks, noise, training):
-        """The four terms of eq. 3 for G (0 before their stage), and the completions."""
+        """The four terms of eq. 3 for G (0 before their stage), G's output and the completions."""
         stage = self.stage
         zero = ops.zeros((), "float32")
         output, completed, real_patches, fake_patches = self._complete(
@@ -381,7 +381,7 @@ class FaceCompletionGAN(GANModel):
             "global_adversarial_loss": l_global,
             "parsing_loss": l_p,
         }
-        return terms, (completed, real_patches, fake_patches)
+        return terms, (output, completed, real_patches, fake_patches)
 
     def _loss(self, terms):
         lambda_local, lambda_global, lambda_parsing = self._weights()
@@ -440,7 +440,7 @@ class FaceCompletionGAN(GANModel):
 
         g_vars = self.generator.trainable_variables
         with tf.GradientTape() as g_tape:
-            terms, (completed, real_patches, fake_patches) = self._generator_terms(
+            terms, (_, completed, real_patches, fake_patches) = self._generator_terms(
                 faces, masks, noise, training=True
             )
             loss = self._loss(terms)
@@ -458,7 +458,7 @@ class FaceCompletionGAN(GANModel):
         """The losses of ``train_step`` on ``data`` (the whole batch), without any update."""
         faces, masks = self._unpack(data)
         noise = self._noise(ops.shape(faces)[0])
-        terms, (completed, real_patches, fake_patches) = self._generator_terms(
+        terms, (_, completed, real_patches, fake_patches) = self._generator_terms(
             faces, masks, noise, training=False
         )
         zero = ops.zeros((), "float32")
