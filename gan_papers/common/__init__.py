@@ -19,7 +19,7 @@ from gan_papers.common.masks import (
     random_pattern_mask,
     random_pixel_mask,
 )
-from gan_papers.common.metrics import psnr, psnr_y, ssim_y
+from gan_papers.common.metrics import psnr, psnr_y, sharpness_ratio_y, ssim_y
 from gan_papers.common.profiles import PROFILES, current_profile
 from gan_papers.common.ranges import (
     signed_to_uint8,
@@ -49,6 +49,7 @@ __all__ = [
     "random_pixel_mask",
     "rgb_to_y",
     "rgb_to_ycbcr",
+    "sharpness_ratio_y",
     "show_source",
     "signed_to_uint8",
     "ssim_y",

@@ -2,8 +2,8 @@
 
 Super-resolution (Ledig et al. 2017, SRGAN):
 
-- ``photos``: the colour photos shipped with scikit-image and matplotlib, a fixed train / held-out
-  split (``builtin_photos``).
+- ``photos``: the colour photos shipped with scikit-image, scikit-learn and matplotlib, a fixed
+  train / held-out split (``builtin_photos``).
 - ``sr_training``: ``tf.data`` pipelines of random (LR [0, 1], HR [-1, 1]) training crops from those
   photos (``sr_dataset``), a folder of images (``folder_sr_dataset``) or DIV2K (``div2k_dataset``).
 - ``sr_pairs``: whole-image evaluation pairs: held-out photos (``heldout_pairs``), a folder

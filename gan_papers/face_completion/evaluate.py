@@ -9,6 +9,7 @@ that part in the face's own label map, grown by a margin, so it hides the part o
 import numpy as np
 
 from gan_papers.common.masks import check_mask, half_mask, random_box_mask
+from gan_papers.common.metrics import laplacian
 from gan_papers.common.validation import check_image_batch, check_rank
 from gan_papers.data.faces import FACE_CLASSES
 from gan_papers.inpainting.evaluate import masked_psnr
@@ -95,15 +96,7 @@ def hole_sharpness(images, masks):
     check_image_batch(images, "images")
     check_mask(masks, "masks", like=images)
     luminance = np.asarray(images, np.float64) @ np.array([0.299, 0.587, 0.114])
-    padded = np.pad(luminance, ((0, 0), (1, 1), (1, 1)), mode="edge")
-    laplacian = (
-        padded[:, :-2, 1:-1]
-        + padded[:, 2:, 1:-1]
-        + padded[:, 1:-1, :-2]
-        + padded[:, 1:-1, 2:]
-        - 4.0 * luminance
-    )
-    return _hole_mean(np.abs(laplacian), masks)
+    return _hole_mean(np.abs(laplacian(luminance)), masks)
 
 
 def completion_scores(completed, original, masks, labels, parser):

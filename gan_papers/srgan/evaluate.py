@@ -2,13 +2,16 @@
 
 PSNR [dB] and SSIM on the Y channel (BT.601, MATLAB ``rgb2ycbcr``) after removing a border of
 ``scale`` pixels, averaged per image; the bicubic baseline upsamples with MATLAB-compatible bicubic.
+The paper's case for SRGAN rests on mean opinion scores, which need human raters; ``evaluate_sr``
+also reports ``sharpness`` (``gan_papers.common.metrics.sharpness_ratio_y``: the result's fine
+detail relative to the HR photo's, 1 = as much), the measurable side of "photo-realistic texture".
 """
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from gan_papers.common.imresize import imresize
-from gan_papers.common.metrics import psnr_y, ssim_y
+from gan_papers.common.metrics import psnr_y, sharpness_ratio_y, ssim_y
 from gan_papers.common.ranges import signed_to_uint8, to_signed, uint8_to_signed
 from gan_papers.common.validation import check_float, check_range, check_rank
 
@@ -47,8 +50,9 @@ def evaluate_sr(method, pairs, scale=4, border=None, progress=True):
         border: pixels removed at each side before measuring; default ``scale`` (the paper's protocol).
 
     Returns:
-        dict with ``names``, ``psnr`` and ``ssim`` (per image, NumPy), ``mean_psnr``, ``mean_ssim`` and
-        ``images`` (the SR results in [-1, 1], rounded to 8 bits as a saved result would be).
+        dict with ``names``, ``psnr``, ``ssim`` and ``sharpness`` (per image, NumPy), ``mean_psnr``,
+        ``mean_ssim``, ``mean_sharpness`` and ``images`` (the SR results in [-1, 1], rounded to 8
+        bits as a saved result would be).
     """
     if not pairs:
         raise ValueError("`pairs` must hold at least one (name, lr, hr) triple; received none.")
@@ -70,7 +74,7 @@ def evaluate_sr(method, pairs, scale=4, border=None, progress=True):
     else:
         raise ValueError(f"`method` must be 'bicubic', a model or a function; received {method!r}.")
 
-    names, psnrs, ssims, images = [], [], [], []
+    names, psnrs, ssims, sharpness, images = [], [], [], [], []
     for name, lr, hr in tqdm(
         pairs, desc=f"evaluate {getattr(method, 'name', method)}", disable=not progress, leave=False
     ):
@@ -84,14 +88,17 @@ def evaluate_sr(method, pairs, scale=4, border=None, progress=True):
         names.append(name)
         psnrs.append(float(psnr_y(sr, hr, border=border)))
         ssims.append(float(ssim_y(sr, hr, border=border)))
+        sharpness.append(float(sharpness_ratio_y(sr, hr, border=border)))
         images.append(sr)
-    psnrs, ssims = np.array(psnrs), np.array(ssims)
+    psnrs, ssims, sharpness = np.array(psnrs), np.array(ssims), np.array(sharpness)
     return {
         "names": names,
         "psnr": psnrs,
         "ssim": ssims,
         "mean_psnr": float(psnrs.mean()),
         "mean_ssim": float(ssims.mean()),
+        "sharpness": sharpness,
+        "mean_sharpness": float(sharpness.mean()),
         "images": images,
     }
 

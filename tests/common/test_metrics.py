@@ -1,5 +1,5 @@
 """Y-channel PSNR / SSIM of the SR protocol: scikit-image cross-checks, hand-computed values, border
-handling, bad input."""
+handling, bad input; the Laplacian sharpness ratio."""
 
 import math
 
@@ -8,7 +8,7 @@ import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from gan_papers.common.color import rgb_to_y
-from gan_papers.common.metrics import psnr, psnr_y, ssim_y
+from gan_papers.common.metrics import laplacian, psnr, psnr_y, sharpness_ratio_y, ssim_y
 
 
 def _pair(shape=(3, 40, 44, 3), noise=0.1, seed=0):
@@ -150,3 +150,26 @@ def test_bad_input_raises():
         psnr(sr, hr[0], data_range=2.0)
     with pytest.raises(ValueError, match="`a` must have rank"):
         psnr(sr[0, 0, 0], hr[0, 0, 0], data_range=2.0)
+
+
+def test_laplacian_by_hand():
+    x = np.zeros((1, 3, 3))
+    x[0, 1, 1] = 1.0
+    # The centre loses 4 times its value; its 4 neighbours gain it once; corners see nothing.
+    np.testing.assert_array_equal(laplacian(x)[0], [[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    # Edge padding: a linear ramp has zero Laplacian inside and at the ends a one-sided difference.
+    ramp = np.tile(np.arange(4.0), (1, 2, 1))
+    np.testing.assert_array_equal(laplacian(ramp)[0], [[1, 0, 0, -1], [1, 0, 0, -1]])
+
+
+def test_sharpness_ratio_of_the_photo_itself_blur_and_doubled_detail():
+    from scipy.ndimage import gaussian_filter
+
+    _, hr = _pair(shape=(2, 40, 44, 3), seed=4)
+    np.testing.assert_allclose(sharpness_ratio_y(hr, hr), 1.0)
+    blurred = gaussian_filter(hr, sigma=(0, 1.5, 1.5, 0))
+    assert np.all(sharpness_ratio_y(blurred, hr) < 0.5)
+    # The ratio is linear in the detail: twice the deviation from a flat grey has twice the |Laplacian|.
+    half = hr / 2
+    np.testing.assert_allclose(sharpness_ratio_y(hr, half), 2.0, rtol=1e-9)
+    assert isinstance(sharpness_ratio_y(hr[0], hr[0]), float)

@@ -17,6 +17,8 @@ def test_split_is_fixed_and_disjoint():
         "hubble_deep_field",
         "immunohistochemistry",
         "retina",
+        "china",
+        "flower",
     ]
     assert heldout == ["grace_hopper", "chelsea", "coffee", "rocket"]
     assert set(train).isdisjoint(heldout)
@@ -50,6 +52,14 @@ def test_motorcycle_is_the_left_stereo_view():
     motorcycle = dict(builtin_photos("train"))["motorcycle"]
     np.testing.assert_array_equal(motorcycle, left)
     assert not np.array_equal(motorcycle, right)
+
+
+def test_sklearn_photos_are_its_sample_images():
+    from sklearn.datasets import load_sample_image
+
+    photos = dict(builtin_photos("train"))
+    for name in ("china", "flower"):
+        np.testing.assert_array_equal(photos[name], load_sample_image(f"{name}.jpg"))
 
 
 @pytest.mark.parametrize("split", ["test", "valid", None, 1])

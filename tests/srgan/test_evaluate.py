@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gan_papers.common.imresize import imresize
-from gan_papers.common.metrics import psnr_y, ssim_y
+from gan_papers.common.metrics import psnr_y, sharpness_ratio_y, ssim_y
 from gan_papers.srgan import bicubic_upscale, build_generator, evaluate_sr, super_resolve
 
 
@@ -24,12 +24,16 @@ def _pairs(n=2, size=32, scale=4, seed=0):
 def test_bicubic_scores_are_y_psnr_of_matlab_bicubic():
     pairs = _pairs()
     result = evaluate_sr("bicubic", pairs, scale=4, progress=False)
-    for (_, lr, hr), psnr, ssim in zip(pairs, result["psnr"], result["ssim"], strict=True):
+    rows = zip(pairs, result["psnr"], result["ssim"], result["sharpness"], strict=True)
+    for (_, lr, hr), psnr, ssim, sharpness in rows:
         up = imresize(lr, scale=4) * 2 - 1
         up = np.round((up.clip(-1, 1) + 1) * 127.5) / 127.5 - 1  # saved as 8 bits
         assert psnr == pytest.approx(psnr_y(up, hr, border=4), abs=1e-6)
         assert ssim == pytest.approx(ssim_y(up, hr, border=4), abs=1e-6)
+        assert sharpness == pytest.approx(sharpness_ratio_y(up, hr, border=4), abs=1e-9)
+        assert sharpness < 1  # bicubic cannot restore the fine noise of the HR image
     assert result["mean_psnr"] == pytest.approx(np.mean(result["psnr"]))
+    assert result["mean_sharpness"] == pytest.approx(np.mean(result["sharpness"]))
     assert result["names"] == ["img0", "img1"]
     assert result["mean_psnr"] > 25  # smooth images: bicubic is good
 
