@@ -15,6 +15,7 @@ from gan_papers.gan3d.features import (
     classification_experiment,
     discriminator_features,
     evaluate_feature_classifier,
+    few_label_experiment,
     train_feature_classifier,
     voxel_features,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "classification_experiment",
     "discriminator_features",
     "evaluate_feature_classifier",
+    "few_label_experiment",
     "export_obj",
     "interpolate",
     "kl_divergence",

@@ -9,6 +9,7 @@ from gan_papers.gan3d import (
     classification_experiment,
     discriminator_features,
     evaluate_feature_classifier,
+    few_label_experiment,
     train_feature_classifier,
     voxel_features,
 )
@@ -83,6 +84,23 @@ def test_classifier_and_the_experiment():
     assert result["raw_voxels"] == 1.0  # the halves are separable from 4^3 block averages
     assert 0.0 <= result["discriminator"] <= 1.0
     assert result["feature_dims"] == {"discriminator": 8 * (4 + 8), "raw_voxels": 64}
+
+
+def test_few_labels_train_on_the_first_shapes_of_each_class():
+    (voxels, labels), test = _two_classes(24, seed=1), _two_classes(12, seed=2)
+    discriminator = build_discriminator(16, filters=(4, 8))
+    rows = few_label_experiment(
+        discriminator, voxels, labels, *test, labels_per_class=(3, 12), baseline_size=4
+    )
+    assert [(r["labels_per_class"], r["train_shapes"]) for r in rows] == [(3, 6), (12, 24)]
+    # Labels alternate 0, 1, ...: the first 3 of each class are shapes 0-5.
+    alone = classification_experiment(discriminator, voxels[:6], labels[:6], *test, baseline_size=4)
+    assert rows[0]["discriminator"] == alone["discriminator"]
+    assert rows[0]["raw_voxels"] == alone["raw_voxels"]
+    everything = classification_experiment(discriminator, voxels, labels, *test, baseline_size=4)
+    assert rows[1]["raw_voxels"] == everything["raw_voxels"]
+    with pytest.raises(ValueError, match="smallest class's 12 training shapes"):
+        few_label_experiment(discriminator, voxels, labels, *test, labels_per_class=(13,))
 
 
 # --- bad input -------------------------------------------------------------------------------
