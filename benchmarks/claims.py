@@ -11,8 +11,7 @@ Prints one table per paper and writes ``benchmarks/results/claims.json``.
     python -m benchmarks.claims [--papers face_completion] [--seeds 0 1 2] [--reuse]
 
 ``--reuse`` reads a seed's ``metrics.json`` when it is already there instead of re-running the
-notebook. Notebooks 01, 03 and 04 do not write ``metrics.json`` yet, so only face completion has
-claims so far.
+notebook.
 """
 
 import argparse
@@ -48,6 +47,33 @@ def _difference(key, later, earlier):
     return lambda m: _mean_over_masks(m, later, key) - _mean_over_masks(m, earlier, key)
 
 
+def _sr(method, key="mean_psnr"):
+    return lambda m: m["scores"][method][key]
+
+
+def _detail_gap(method):
+    """How far ``method``'s fine detail is from the HR photo's: |1 - sharpness ratio|."""
+    return lambda m: abs(1.0 - m["scores"][method]["mean_sharpness"])
+
+
+LARGE_HOLES = ("center", "half", "random_box")
+
+
+def _blended_over_harmonic(kind):
+    return lambda m: (
+        m["scores"][f"{kind}/blended"]["psnr_hole"]
+        - m["scores"][f"{kind}/harmonic fill"]["psnr_hole"]
+    )
+
+
+def _few_label_gap(labels_per_class):
+    def gap(m):
+        (row,) = [r for r in m["few_labels"] if r["labels_per_class"] == labels_per_class]
+        return row["discriminator"] - row["raw_voxels"]
+
+    return gap
+
+
 PAPERS = {
     "face_completion": (
         "02_generative_face_completion",
@@ -67,6 +93,78 @@ PAPERS = {
                 "(hole PSNR [dB], stage 3 - stage 2, > -0.5)",
                 _difference("psnr_hole", 3, 2),
                 threshold=-0.5,
+            ),
+        ),
+    ),
+    "inpainting": (
+        "01_semantic_inpainting",
+        tuple(
+            Claim(
+                f"on the {kind} hole the blended completion beats the harmonic fill "
+                "(hole PSNR [dB], blended - harmonic fill)",
+                _blended_over_harmonic(kind),
+            )
+            for kind in LARGE_HOLES
+        )
+        + (
+            Claim(
+                "the prior moves the search: a strong prior makes D believe the completions more "
+                "(mean D(G(z)), non-saturating prior at 100 lambda - no prior, > 0.05)",
+                lambda m: (
+                    m["prior"]["nonsaturating_x100"]["realness"] - m["prior"]["none"]["realness"]
+                ),
+                threshold=0.05,
+            ),
+        ),
+    ),
+    "gan3d": (
+        "04_3d_gan",
+        (
+            Claim(
+                "samples are as close to a training shape as real held-out shapes are, within half "
+                "(mean nearest-shape IoU, samples / real held-out shapes, > 0.5)",
+                lambda m: m["mean_nearest_iou"] / m["real_nearest_iou"],
+                threshold=0.5,
+            ),
+            Claim(
+                "an SVM trained on labelled real shapes agrees with the nearest shape's class "
+                "(fraction of the samples, > 0.5; chance 0.125)",
+                lambda m: m["class_agreement"],
+                threshold=0.5,
+            ),
+            Claim(
+                "with 5 labelled shapes per class D's features beat raw voxels "
+                "(test accuracy, D - raw 8^3 voxels)",
+                _few_label_gap(5),
+            ),
+            Claim(
+                "with 10 labelled shapes per class D's features beat raw voxels "
+                "(test accuracy, D - raw 8^3 voxels)",
+                _few_label_gap(10),
+            ),
+        ),
+    ),
+    "srgan": (
+        "03_srgan",
+        (
+            Claim(
+                "SRResNet beats bicubic on the held-out photos by more than 0.5 dB "
+                "(mean Y-PSNR [dB], SRResNet - bicubic)",
+                lambda m: _sr("SRResNet")(m) - _sr("bicubic")(m),
+                threshold=0.5,
+            ),
+            Claim(
+                "SRResNet beats bicubic on every held-out photo "
+                "(Y-PSNR [dB], SRResNet - bicubic, the worst photo)",
+                lambda m: min(
+                    m["scores"]["SRResNet"]["psnr"][name] - m["scores"]["bicubic"]["psnr"][name]
+                    for name in m["scores"]["bicubic"]["psnr"]
+                ),
+            ),
+            Claim(
+                "SRGAN's fine detail is closer to the HR photo's than SRResNet's "
+                "(|1 - sharpness|, SRResNet - SRGAN; sharpness = mean |Laplacian| of Y / HR's)",
+                lambda m: _detail_gap("SRResNet")(m) - _detail_gap("SRGAN")(m),
             ),
         ),
     ),

@@ -40,9 +40,11 @@ PROFILE = os.environ.get("GAN_PAPERS_PROFILE", "demo")  # "smoke", "demo" or "pa
 RUN_DIR = os.environ.get("GAN_PAPERS_RUN_DIR", "../runs/01_semantic_inpainting")  # figures go here
 DATA_DIR = None  # a folder prepared by `python -m data_scripts.celeba`; None = procedural faces
 SEED = 0
+OVERRIDES = {}  # config fields to change, e.g. {"train_steps": 3000}
 
 # %%
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import json
 import time
 import warnings
 
@@ -70,7 +72,9 @@ from gan_papers.inpainting.evaluate import (
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 keras.utils.set_random_seed(SEED)
 os.makedirs(RUN_DIR, exist_ok=True)
-config = get_config(PROFILE)
+config = get_config(
+    PROFILE, **{k: tuple(v) if isinstance(v, list) else v for k, v in OVERRIDES.items()}
+)
 started = time.time()
 print(f"profile: {PROFILE}")
 print(f"{'setting':<24}{'paper':>10}{'this run':>10}")
@@ -489,10 +493,16 @@ def realness(images):
     return np.asarray(keras.ops.sigmoid(inpainter.discriminator(images, training=False)))[:, 0]
 
 
+prior_keys = dict(
+    zip(priors, ("none", "paper", "nonsaturating", "nonsaturating_x100"), strict=True)
+)
+prior_scores = {}
 print(f"{'prior':<24}{'mean D(G(z))':>14}{'hole PSNR [dB]':>16}")
 for name, (generated, blended) in by_prior.items():
     hole = masked_psnr(blended, test_faces[centre], all_masks[centre]).mean()
-    print(f"{name:<24}{realness(generated).mean():>14.3f}{hole:>16.2f}")
+    key = prior_keys[name]
+    prior_scores[key] = {"realness": float(realness(generated).mean()), "psnr_hole": float(hole)}
+    print(f"{name:<24}{prior_scores[key]['realness']:>14.3f}{hole:>16.2f}")
 rows = min(4, int(centre.sum()))
 grid, titles = [], []
 for i in range(rows):
@@ -575,6 +585,22 @@ for kind in masks:
         f"blended - harmonic fill: {hole['blended'] - hole['harmonic fill']:+.2f} dB"
     )
 print(f"Training, search and evaluation took {(time.time() - started) / 60:.1f} minutes.")
+metrics = {
+    "seed": SEED,
+    "profile": PROFILE,
+    "minutes": (time.time() - started) / 60,
+    "scores": {
+        f"{kind}/{name}": {
+            "psnr": float(scores[kind, name][0]),
+            "psnr_hole": float(scores[kind, name][1]),
+        }
+        for kind in masks
+        for name in methods
+    },
+    "prior": prior_scores,
+}
+with open(f"{RUN_DIR}/metrics.json", "w") as f:
+    json.dump(metrics, f, indent=1)
 
 # %% [markdown]
 # **Reading the table.** The mean fill is the floor, and the method clears it for every mask. The
