@@ -72,9 +72,7 @@ from gan_papers.inpainting.evaluate import (
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 keras.utils.set_random_seed(SEED)
 os.makedirs(RUN_DIR, exist_ok=True)
-config = get_config(
-    PROFILE, **{k: tuple(v) if isinstance(v, list) else v for k, v in OVERRIDES.items()}
-)
+config = get_config(PROFILE, **OVERRIDES)
 started = time.time()
 print(f"profile: {PROFILE}")
 print(f"{'setting':<24}{'paper':>10}{'this run':>10}")

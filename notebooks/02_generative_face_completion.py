@@ -92,9 +92,7 @@ def labels_image(labels):
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 keras.utils.set_random_seed(SEED)
 os.makedirs(RUN_DIR, exist_ok=True)
-config = get_config(
-    PROFILE, **{k: tuple(v) if isinstance(v, list) else v for k, v in OVERRIDES.items()}
-)
+config = get_config(PROFILE, **OVERRIDES)
 size = config.image_size
 started = time.time()
 print(f"profile: {PROFILE}")

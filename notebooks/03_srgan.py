@@ -65,9 +65,7 @@ from gan_papers.data import builtin_photos, div2k_dataset, heldout_pairs, sr_dat
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 keras.utils.set_random_seed(SEED)
 os.makedirs(RUN_DIR, exist_ok=True)
-config = srgan.get_config(
-    PROFILE, **{k: tuple(v) if isinstance(v, list) else v for k, v in OVERRIDES.items()}
-)
+config = srgan.get_config(PROFILE, **OVERRIDES)
 policy = use_precision(config.precision)
 started = time.time()
 print(f"profile: {PROFILE}; dtype policy: {policy}")

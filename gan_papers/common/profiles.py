@@ -41,7 +41,10 @@ def select(configs, profile=None):
 
 
 def config_for(configs, profile=None, **overrides):
-    """``configs[profile]`` (a frozen dataclass) with ``overrides`` applied, validated by name."""
+    """``configs[profile]`` (a frozen dataclass) with ``overrides`` applied, validated by name.
+
+    Lists become tuples, so overrides parsed from YAML or JSON (papermill's ``-y``) compare equal to
+    the profiles' tuple-valued fields."""
     config = select(configs, profile)
     fields = {f.name for f in dataclasses.fields(config)}
     unknown = set(overrides) - fields
@@ -50,6 +53,7 @@ def config_for(configs, profile=None, **overrides):
             f"`overrides` has unknown fields {sorted(unknown)}; {type(config).__name__} has "
             f"{sorted(fields)}."
         )
+    overrides = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
     return dataclasses.replace(config, **overrides)
 
 
