@@ -66,6 +66,20 @@ def _blended_over_harmonic(kind):
     )
 
 
+def _parsed_over_harmonic(kind):
+    return lambda m: (
+        m["parsing_hole"][f"{kind}/blended"] - m["parsing_hole"][f"{kind}/harmonic fill"]
+    )
+
+
+def _swd_progress(m):
+    """How far the samples' SWD has come from the structureless baseline towards held-out real
+    faces: 0 = no better than independent pixels, 1 = as close as real faces."""
+    swd = m["swd"]
+    baseline, real = swd["independent pixels"], swd["held-out real faces"]
+    return (baseline - swd["DCGAN samples"]) / (baseline - real)
+
+
 def _few_label_gap(labels_per_class):
     def gap(m):
         (row,) = [r for r in m["few_labels"] if r["labels_per_class"] == labels_per_class]
@@ -98,11 +112,28 @@ PAPERS = {
     ),
     "inpainting": (
         "01_semantic_inpainting",
-        tuple(
+        (
+            Claim(
+                "the prior's samples are faces: their sliced Wasserstein distance to the training "
+                "faces covers more than half the way from independent pixels to held-out real faces "
+                "((SWD pixels - SWD samples) / (SWD pixels - SWD real), > 0.5)",
+                _swd_progress,
+                threshold=0.5,
+            ),
+        )
+        + tuple(
             Claim(
                 f"on the {kind} hole the blended completion beats the harmonic fill "
                 "(hole PSNR [dB], blended - harmonic fill)",
                 _blended_over_harmonic(kind),
+            )
+            for kind in LARGE_HOLES
+        )
+        + tuple(
+            Claim(
+                f"on the {kind} hole the blended completion holds the right facial parts more "
+                "often than the harmonic fill (parser's accuracy in the hole, blended - harmonic)",
+                _parsed_over_harmonic(kind),
             )
             for kind in LARGE_HOLES
         )
@@ -174,6 +205,7 @@ PAPERS = {
 def run_notebook(notebook, seed, run_dir):
     """Execute ``notebooks/<notebook>.ipynb`` at the demo profile with ``SEED = seed``."""
     env = {**os.environ, "GAN_PAPERS_PROFILE": "demo", "GAN_PAPERS_RUN_DIR": run_dir}
+    os.makedirs(os.path.dirname(run_dir), exist_ok=True)  # papermill writes <run_dir>.ipynb
     started = time.time()
     subprocess.run(
         [

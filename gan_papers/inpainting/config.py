@@ -29,6 +29,14 @@ class InpaintingConfig:
     window: int = 7
     restarts: int = 1
     test_images: int = 64  # held-out faces per mask type
+    # Evaluation only, not part of Yeh et al.'s method: how many samples and faces the sliced
+    # Wasserstein distance compares (``gan_papers.common.swd``), and the face parser that judges
+    # whether a filled hole holds the right facial parts (``face_completion.build_parser``, trained
+    # on the procedural faces' exact labels).
+    swd_images: int = 1024
+    parser_widths: tuple = (32, 64, 128, 256)
+    parser_learning_rate: float = 1e-3
+    parser_steps: int = 5000
 
 
 CONFIGS = {
@@ -46,6 +54,10 @@ CONFIGS = {
         search_learning_rate=0.03,
         window=5,
         test_images=16,
+        swd_images=256,
+        parser_widths=(16, 32, 64, 64),
+        parser_learning_rate=3e-3,
+        parser_steps=600,
     ),
     "smoke": InpaintingConfig(
         image_size=16,
@@ -58,6 +70,9 @@ CONFIGS = {
         search_iterations=4,
         window=3,
         test_images=4,
+        swd_images=16,
+        parser_widths=(4, 4, 8, 8),
+        parser_steps=2,
     ),
 }
 
