@@ -9,9 +9,12 @@ if it held on every seed.
 Prints one table per paper and writes ``benchmarks/results/claims.json``.
 
     python -m benchmarks.claims [--papers face_completion] [--seeds 0 1 2] [--reuse]
+    python -m benchmarks.claims --profile reference --seeds 0 --reuse
 
 ``--reuse`` reads a seed's ``metrics.json`` when it is already there instead of re-running the
-notebook.
+notebook. ``--profile reference`` checks the same claims on the runs that trained the shipped
+reference models (``benchmarks.reference_weights``; there the notebooks' reference sections compare
+each model with itself).
 """
 
 import argparse
@@ -51,6 +54,14 @@ def _sr(method, key="mean_psnr"):
     return lambda m: m["scores"][method][key]
 
 
+def _worst_photo_gap(method):
+    """``method`` minus bicubic in Y-PSNR on the photo where it gains least."""
+    return lambda m: min(
+        m["scores"][method]["psnr"][name] - m["scores"]["bicubic"]["psnr"][name]
+        for name in m["scores"]["bicubic"]["psnr"]
+    )
+
+
 def _detail_gap(method):
     """How far ``method``'s fine detail is from the HR photo's: |1 - sharpness ratio|."""
     return lambda m: abs(1.0 - m["scores"][method]["mean_sharpness"])
@@ -72,6 +83,16 @@ def _parsed_over_harmonic(kind):
     )
 
 
+def _reference_over_harmonic(kind, key):
+    """The reference DCGAN's blended completion minus the harmonic fill (notebook 01's last part)."""
+
+    def gap(m):
+        scores = m["reference"]["scores"]
+        return scores[f"{kind}/reference blended"][key] - scores[f"{kind}/harmonic fill"][key]
+
+    return gap
+
+
 def _swd_progress(m):
     """How far the samples' SWD has come from the structureless baseline towards held-out real
     faces: 0 = no better than independent pixels, 1 = as close as real faces."""
@@ -80,9 +101,12 @@ def _swd_progress(m):
     return (baseline - swd["DCGAN samples"]) / (baseline - real)
 
 
-def _few_label_gap(labels_per_class):
+def _few_label_gap(labels_per_class, model=None):
+    """D's features minus raw voxels in the few-label table of this run (or ``m[model]``'s)."""
+
     def gap(m):
-        (row,) = [r for r in m["few_labels"] if r["labels_per_class"] == labels_per_class]
+        rows = m["few_labels"] if model is None else m[model]["few_labels"]
+        (row,) = [r for r in rows if r["labels_per_class"] == labels_per_class]
         return row["discriminator"] - row["raw_voxels"]
 
     return gap
@@ -137,6 +161,15 @@ PAPERS = {
             )
             for kind in LARGE_HOLES
         )
+        + tuple(
+            Claim(
+                f"reference prior: on the {kind} hole the blended completion beats the harmonic "
+                f"fill in {label} (blended - harmonic fill)",
+                _reference_over_harmonic(kind, key),
+            )
+            for kind in LARGE_HOLES
+            for key, label in (("psnr_hole", "hole PSNR [dB]"), ("parsing_hole", "hole parsing"))
+        )
         + (
             Claim(
                 "the prior moves the search: a strong prior makes D believe the completions more "
@@ -173,6 +206,17 @@ PAPERS = {
                 "(test accuracy, D - raw 8^3 voxels)",
                 _few_label_gap(10),
             ),
+            Claim(
+                "reference 3D-GAN: samples are as close to a training shape as real held-out "
+                "shapes are, within half (mean nearest-shape IoU, samples / real, > 0.5)",
+                lambda m: m["reference"]["mean_nearest_iou"] / m["reference"]["real_nearest_iou"],
+                threshold=0.5,
+            ),
+            Claim(
+                "reference 3D-GAN: with 5 labelled shapes per class its D's features beat raw "
+                "voxels (test accuracy, D - raw 8^3 voxels)",
+                _few_label_gap(5, "reference"),
+            ),
         ),
     ),
     "srgan": (
@@ -187,24 +231,33 @@ PAPERS = {
             Claim(
                 "SRResNet beats bicubic on every held-out photo "
                 "(Y-PSNR [dB], SRResNet - bicubic, the worst photo)",
-                lambda m: min(
-                    m["scores"]["SRResNet"]["psnr"][name] - m["scores"]["bicubic"]["psnr"][name]
-                    for name in m["scores"]["bicubic"]["psnr"]
-                ),
+                _worst_photo_gap("SRResNet"),
             ),
             Claim(
                 "SRGAN's fine detail is closer to the HR photo's than SRResNet's "
                 "(|1 - sharpness|, SRResNet - SRGAN; sharpness = mean |Laplacian| of Y / HR's)",
                 lambda m: _detail_gap("SRResNet")(m) - _detail_gap("SRGAN")(m),
             ),
+            Claim(
+                "reference SRResNet beats bicubic on every held-out photo "
+                "(Y-PSNR [dB], reference SRResNet - bicubic, the worst photo)",
+                _worst_photo_gap("SRResNet (reference)"),
+            ),
+            Claim(
+                "reference SRGAN's fine detail is closer to the HR photo's than the reference "
+                "SRResNet's (|1 - sharpness|, SRResNet - SRGAN)",
+                lambda m: (
+                    _detail_gap("SRResNet (reference)")(m) - _detail_gap("SRGAN (reference)")(m)
+                ),
+            ),
         ),
     ),
 }
 
 
-def run_notebook(notebook, seed, run_dir):
-    """Execute ``notebooks/<notebook>.ipynb`` at the demo profile with ``SEED = seed``."""
-    env = {**os.environ, "GAN_PAPERS_PROFILE": "demo", "GAN_PAPERS_RUN_DIR": run_dir}
+def run_notebook(notebook, seed, run_dir, profile="demo"):
+    """Execute ``notebooks/<notebook>.ipynb`` at ``profile`` with ``SEED = seed``; the minutes it took."""
+    env = {**os.environ, "GAN_PAPERS_PROFILE": profile, "GAN_PAPERS_RUN_DIR": run_dir}
     os.makedirs(os.path.dirname(run_dir), exist_ok=True)  # papermill writes <run_dir>.ipynb
     started = time.time()
     subprocess.run(
@@ -226,17 +279,17 @@ def run_notebook(notebook, seed, run_dir):
         env=env,
         check=True,
     )
-    return time.time() - started
+    return (time.time() - started) / 60
 
 
-def evaluate_paper(paper, seeds, reuse, runs_dir):
+def evaluate_paper(paper, seeds, reuse, runs_dir, profile="demo"):
     notebook, claims = PAPERS[paper]
     per_seed, minutes = {}, {}
     for seed in seeds:
         run_dir = os.path.join(runs_dir, f"{notebook}_s{seed}")
         path = os.path.join(run_dir, "metrics.json")
         if not (reuse and os.path.exists(path)):
-            minutes[seed] = run_notebook(notebook, seed, run_dir) / 60
+            minutes[seed] = run_notebook(notebook, seed, run_dir, profile)
         with open(path, encoding="utf-8") as f:
             per_seed[seed] = json.load(f)
     results = []
@@ -268,14 +321,28 @@ def main(argv=None):
     parser.add_argument("--papers", nargs="+", default=sorted(PAPERS), choices=sorted(PAPERS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--runs-dir", default=os.path.join(ROOT, "runs", "claims"))
-    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "claims.json"))
+    parser.add_argument(
+        "--profile",
+        default="demo",
+        choices=("demo", "reference"),
+        help="reference: the runs that trained the shipped reference models "
+        "(benchmarks.reference_weights, seed 0, in runs/reference)",
+    )
+    parser.add_argument("--runs-dir", default=None, help="default: runs/claims or runs/reference")
+    parser.add_argument(
+        "--out", default=None, help="default: benchmarks/results/claims[_reference].json"
+    )
     args = parser.parse_args(argv)
+    runs_dir = args.runs_dir or os.path.join(
+        ROOT, "runs", "claims" if args.profile == "demo" else "reference"
+    )
+    suffix = "" if args.profile == "demo" else f"_{args.profile}"
+    out = args.out or os.path.join(ROOT, "benchmarks", "results", f"claims{suffix}.json")
     reports = {}
     for paper in args.papers:
-        reports[paper] = evaluate_paper(paper, args.seeds, args.reuse, args.runs_dir)
+        reports[paper] = evaluate_paper(paper, args.seeds, args.reuse, runs_dir, args.profile)
         print_paper(paper, reports[paper])
-    write_json(reports, args.out)
+    write_json(reports, out)
 
 
 if __name__ == "__main__":

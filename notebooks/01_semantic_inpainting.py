@@ -36,7 +36,7 @@
 # %% tags=["parameters"]
 import os
 
-PROFILE = os.environ.get("GAN_PAPERS_PROFILE", "demo")  # "smoke", "demo" or "paper"
+PROFILE = os.environ.get("GAN_PAPERS_PROFILE", "demo")  # "smoke", "demo", "paper" or "reference"
 RUN_DIR = os.environ.get("GAN_PAPERS_RUN_DIR", "../runs/01_semantic_inpainting")  # figures go here
 DATA_DIR = None  # a folder prepared by `python -m data_scripts.celeba`; None = procedural faces
 SEED = 0
@@ -55,7 +55,7 @@ import tensorflow as tf
 
 import gan_papers
 from gan_papers import face_completion as fc
-from gan_papers import inpainting
+from gan_papers import inpainting, reference
 from gan_papers.common.callbacks import ImageGridCallback
 from gan_papers.common.masks import MASK_TYPES, make_masks
 from gan_papers.common.plotting import image_grid, plot_history, save_figure
@@ -691,6 +691,110 @@ fig = image_grid(grid, nrows=len(shown), titles=titles)
 save_figure(fig, f"{RUN_DIR}/comparison.png")
 plt.show()
 
+# %% [markdown]
+# ## The reference prior: the same networks, trained ten times longer
+#
+# Everything above used the DCGAN this notebook trained in a few minutes. The package also ships a
+# **reference DCGAN**: the same 32x32 networks, trained by this very notebook at
+# `GAN_PAPERS_PROFILE=reference` (20,000 steps instead of 2,000; the command is
+# `python -m benchmarks.reference_weights inpainting`), with its discriminator calibrated on $G(z)$ as
+# above. `gan_papers.reference.load` reads it offline, checks its SHA-256 against the package's
+# registry and loads it in Keras' safe mode. **Every picture and number in this section is the
+# reference model's, not this run's**: its samples, and the same search on the same held-out faces
+# and masks, scored the same way.
+
+# %%
+gan_papers.show_source(reference.load)
+
+# %%
+if PROFILE == "reference":  # this run trains the reference model: it is compared with itself
+    ref_generator, ref_discriminator = dcgan.generator, calibrated
+else:
+    ref_generator = reference.load("inpainting_generator")
+    ref_discriminator = reference.load("inpainting_discriminator")
+    print(reference.describe("inpainting_generator"))
+    ref_entry = reference.info("inpainting_generator")
+    print("its recorded SWD x 1e3 against 256 held-out faces (gan_papers.reference.measure):")
+    for key, value in ref_entry["metrics"].items():
+        print(f"  {key:<24}{value:8.3f}")
+ref_z = np.random.default_rng(SEED + 1).uniform(-1, 1, (32, ref_generator.input_shape[-1]))
+fig = image_grid(ref_generator.predict(ref_z.astype("float32"), verbose=0), nrows=4)
+save_figure(fig, f"{RUN_DIR}/reference_samples.png")
+plt.show()
+
+# %% [markdown]
+# The reference samples (above) against this run's (further up): the same networks, ten times the
+# training. Now the same search and blending with the reference prior, on the held-out faces and masks
+# of the experiment (rendered at the reference model's size, which is the demo's).
+
+# %%
+ref_size = ref_generator.output_shape[1]
+ref_faces, ref_labels = render_faces(
+    FACE_SPLITS["heldout"][0] + np.arange(len(all_masks)), size=ref_size, seed=SEED
+)
+ref_masks = np.concatenate(
+    [make_masks(kind, ref_size, batch=config.test_images, seed=SEED) for kind in MASK_TYPES]
+)
+# The shipped D is already calibrated on the reference G's samples: read it as it is.
+ref_result = inpainting.SemanticInpainter(
+    ref_generator,
+    ref_discriminator,
+    lam=config.lam,
+    window=config.window,
+    d_statistics="as_trained",
+).inpaint(
+    ref_faces,
+    ref_masks,
+    iterations=config.search_iterations,
+    learning_rate=config.search_learning_rate,
+    restarts=config.restarts,
+    log_every=config.search_iterations,
+    seed=SEED,
+)
+ref_methods = {
+    "reference blended": ref_result.blended,
+    "harmonic fill": np.asarray(
+        tf.function(inpainting.poisson_blend, jit_compile=True)(
+            np.zeros_like(ref_faces), ref_faces * ref_masks, ref_masks
+        )
+    ),
+}
+# The parser above judges faces of its own size: at the smoke profile (16x16) it cannot judge these.
+ref_judge = judge if judge is not None and ref_size == config.image_size else None
+ref_scores = {}
+for name, completed in {**ref_methods, "original": ref_faces}.items():
+    hole = masked_psnr(completed, ref_faces, ref_masks)
+    accuracy = (
+        parsing_accuracy(ref_judge, completed, ref_labels, ref_masks)
+        if ref_judge is not None
+        else np.full(len(ref_faces), np.nan)
+    )
+    for kind in masks:
+        ref_scores[kind, name] = (hole[kind_of == kind].mean(), accuracy[kind_of == kind].mean())
+print(f"{'mask':<16}" + "".join(f"{name:>20}" for name in ref_methods) + f"{'original':>20}")
+for kind in masks:
+    cells = [f"{ref_scores[kind, n][0]:.2f} / {ref_scores[kind, n][1]:.3f}" for n in ref_methods]
+    cells.append(f"- / {ref_scores[kind, 'original'][1]:.3f}")
+    print(f"{kind:<16}" + "".join(f"{cell:>20}" for cell in cells))
+print("\nHole PSNR [dB] / parser's accuracy in the hole, reference prior, same faces and masks.")
+
+# %%
+grid, titles = [], []
+same_size = ref_size == config.image_size
+for r, i in enumerate(shown):
+    row = [ref_faces[i] * ref_masks[i]]
+    names = ["input"]
+    if same_size:
+        row.append(result.blended[i])
+        names.append("this run's prior")
+    row += [ref_result.blended[i], ref_methods["harmonic fill"][i], ref_faces[i]]
+    names += ["reference prior", "harmonic fill", "original"]
+    grid += row
+    titles += [kind_of[i] if c == 0 else (n if r == 0 else "") for c, n in enumerate(names)]
+fig = image_grid(grid, nrows=len(shown), titles=titles)
+save_figure(fig, f"{RUN_DIR}/reference_comparison.png")
+plt.show()
+
 # %%
 for kind in masks:
     hole = {name: scores[kind, name][1] for name in methods}
@@ -720,6 +824,12 @@ metrics = {
     "parsing_hole": {f"{kind}/{name}": float(value) for (kind, name), value in parsed.items()},
     "swd": {name: distance["mean"] for name, distance in swd_scores.items()},
     "prior": prior_scores,
+    "reference": {
+        "scores": {
+            f"{kind}/{name}": {"psnr_hole": float(psnr_hole), "parsing_hole": float(parsing)}
+            for (kind, name), (psnr_hole, parsing) in ref_scores.items()
+        },
+    },
 }
 with open(f"{RUN_DIR}/metrics.json", "w") as f:
     json.dump(metrics, f, indent=1)

@@ -4,6 +4,9 @@
 - ``demo``: the default; minutes on a 2-core laptop CPU with built-in data, and the result
   visibly and measurably works.
 - ``paper``: the paper's hyper-parameters and datasets, for a GPU.
+- ``reference``: the ``demo`` networks trained longer by the same recipe; the shipped reference
+  weights (``gan_papers.reference``) were trained with it, so a notebook can show what its own demo
+  model becomes with more training.
 
 Notebooks read the profile from the ``GAN_PAPERS_PROFILE`` environment variable in a cell
 tagged ``parameters`` (so papermill can override it too).
@@ -12,7 +15,7 @@ tagged ``parameters`` (so papermill can override it too).
 import dataclasses
 import os
 
-PROFILES = ("smoke", "demo", "paper")
+PROFILES = ("smoke", "demo", "paper", "reference")
 DEFAULT_PROFILE = "demo"
 ENV_VAR = "GAN_PAPERS_PROFILE"
 
