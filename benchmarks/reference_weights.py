@@ -54,7 +54,6 @@ def export(paper, run_dir, minutes):
     import keras
 
     from gan_papers import reference
-    from gan_papers.reference import measures
 
     importlib.import_module(MODULES[paper])
     notebook, models = EXPORTS[paper]
@@ -67,8 +66,8 @@ def export(paper, run_dir, minutes):
         os.makedirs(reference.WEIGHTS, exist_ok=True)
         model.save(target)
         # Measure the file as a user will load it, not the model in memory.
-        metrics = measures.MEASURES[name](
-            keras.saving.load_model(target, compile=False, safe_mode=True)
+        metrics = reference.measure(
+            name, keras.saving.load_model(target, compile=False, safe_mode=True)
         )
         registry[name] = {
             "file": f"{name}.keras",

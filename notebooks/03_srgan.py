@@ -37,7 +37,7 @@
 # %% tags=["parameters"]
 import os
 
-PROFILE = os.environ.get("GAN_PAPERS_PROFILE", "demo")  # "smoke", "demo" or "paper"
+PROFILE = os.environ.get("GAN_PAPERS_PROFILE", "demo")  # "smoke", "demo", "paper" or "reference"
 RUN_DIR = os.environ.get("GAN_PAPERS_RUN_DIR", "../runs/03_srgan")  # figures are saved here
 DATA_DIR = None  # a folder prepared by `python -m data_scripts.div2k`; None = built-in photos
 SEED = 0

@@ -99,8 +99,9 @@ def measure(name, model=None):
 
     Args:
         name: a reference model's name (``names()``).
-        model: the model to measure; default ``load(name)``. The training command passes the
-            model it has just trained, before it is recorded.
+        model: the model to measure; default ``load(name)``. The training command
+            (``benchmarks.reference_weights``) passes the file it has just written, before its
+            SHA-256 is recorded.
 
     Returns:
         ``{metric: value}``, the same keys as ``info(name)["metrics"]``.
