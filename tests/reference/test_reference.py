@@ -66,3 +66,18 @@ def test_a_missing_file_names_the_command_that_trains_it(tmp_path, monkeypatch):
     monkeypatch.setattr(reference, "WEIGHTS", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="benchmarks.reference_weights"):
         reference.path(sorted(SHIPPED)[0])
+
+
+def test_describe_names_the_command_the_seed_and_the_digest():
+    name = sorted(SHIPPED)[0]
+    entry = reference.info(name)
+    line = reference.describe(name)
+    for part in (name, entry["command"], f"seed {entry['seed']}", entry["sha256"][:12]):
+        assert part in line
+
+
+def test_every_entry_names_a_paper_module_and_the_reference_profile():
+    for name, entry in reference.registry().items():
+        assert entry["module"].startswith("gan_papers."), name
+        assert entry["profile"] == "reference", name
+        assert entry["metrics"], name
