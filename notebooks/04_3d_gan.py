@@ -520,9 +520,10 @@ if ref_resolution == resolution and DATA_DIR is None:
 
 # %% [markdown]
 # **What to look for.** Compare the reference samples per class with this run's: the same networks
-# after five times the training. In the reference run itself (seed 0) its 64 samples found nearest
-# shapes in all 8 classes with a mean IoU of 0.42 (real held-out shapes: 0.74; this notebook's
-# demo runs: 0.27-0.36), and sofas, beds and lamps are recognisable at a glance; chairs, tables and
+# after five times the training. Over three seeds of this notebook (`python -m benchmarks.claims
+# --papers gan3d`) the reference model's 64 samples found nearest shapes in all 8 classes with mean
+# IoUs of 0.42, 0.41 and 0.42, 55-57 % of real held-out shapes' 0.74 (the demo model: 0.28, 0.34,
+# 0.36, 37-48 %), and sofas, beds and lamps are recognisable at a glance; chairs, tables and
 # bookshelves, whose thin legs and shelves take few voxels, are still fragments. Its discriminator's
 # features beat raw voxels by 13.1 points with 5 labels per class, 9.4 with 10 and 3.1 with 40 (90.6,
 # 94.4 and 99.4 % against 77.5, 85.0 and 96.3 %): more training made the unlabelled features better,
