@@ -81,8 +81,9 @@ CONFIGS = {
 }
 
 
-# The shipped reference SRResNet (``gan_papers.reference``): demo's network, four times the training
-# (about 25 minutes on 2 CPU cores).
+# The recipe for a reference SRResNet and SRGAN (``python -m benchmarks.reference_weights srgan``):
+# demo's networks, four times the training (about 35 minutes on 2 CPU cores). Not trained yet, so
+# ``gan_papers.reference`` ships no SR model.
 CONFIGS["reference"] = dataclasses.replace(
     CONFIGS["demo"], pretrain_steps=24_000, gan_steps=1200, steps_per_epoch=400
 )
