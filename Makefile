@@ -10,6 +10,8 @@ PROFILE ?= demo
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+# oneDNN's CPU kernels on every x86 CPU, not only AVX-512 ones (see gan_papers/__init__.py).
+export TF_ENABLE_ONEDNN_OPTS ?= 1
 
 .PHONY: venv demo test lint lab bench sync-notebooks clean
 

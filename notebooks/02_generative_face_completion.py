@@ -50,6 +50,7 @@ OVERRIDES = {}  # config fields to change, e.g. {"stage_steps": (1000, 400, 400)
 
 # %%
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # fast CPU kernels on every x86 CPU
 import json
 import time
 import warnings

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # as the package and the notebooks
 os.environ.setdefault("GAN_PAPERS_PROFILE", "smoke")
 
 import keras  # noqa: E402
