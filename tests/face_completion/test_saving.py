@@ -18,6 +18,7 @@ from tests.face_completion.helpers import (
     tiny_networks,
     weights_of,
 )
+from tests.gan_case import interrupted_fit
 
 
 def _optimizers(model):
@@ -77,16 +78,6 @@ def test_set_stage_keeps_the_optimizers_and_their_state():
     assert [int(o.iterations) for o in optimizers] == [2, 1, 1]  # stage 1 trains G alone
 
 
-class _Interrupt(keras.callbacks.Callback):
-    def __init__(self, at_epoch):
-        super().__init__()
-        self.at_epoch = at_epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.at_epoch:
-            raise KeyboardInterrupt
-
-
 def _dataset():
     """One batch per epoch; the step cuts random holes from the model's seed stream."""
     return tf.data.Dataset.from_tensor_slices(faces(4)).batch(4)
@@ -100,9 +91,9 @@ def test_backup_and_restore_resumes_in_stage_3_exactly(tmp_path):
 
     interrupted = tiny_gan(stage=3, compile_kwargs={"run_eagerly": True})
     interrupted.set_weights(initial)
-    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
-    with pytest.raises(KeyboardInterrupt):
-        interrupted.fit(_dataset(), epochs=2, verbose=0, callbacks=[backup, _Interrupt(1)])
+    backup = interrupted_fit(
+        interrupted, _dataset(), epochs=2, at_epoch=1, backup_dir=tmp_path / "backup"
+    )
 
     # A new session starting in stage 1 with other weights: only the backup carries over.
     resumed = tiny_gan(stage=1, seed=11, compile_kwargs={"run_eagerly": True})

@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from gan_papers.gan3d import GAN3D, VAEGAN3D
 from tests.gan3d.helpers import LATENT, boxes, tiny_gan, tiny_vae_gan, views, weights_of
+from tests.gan_case import interrupted_fit
 
 
 def test_gan3d_keras_file_round_trip_in_safe_mode(tmp_path):
@@ -67,16 +68,6 @@ def test_vae_gan_keras_file_round_trip_in_safe_mode(tmp_path):
     assert int(loaded.e_optimizer.iterations) == int(model.e_optimizer.iterations) == 1
 
 
-class _Interrupt(keras.callbacks.Callback):
-    def __init__(self, at_epoch):
-        super().__init__()
-        self.at_epoch = at_epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.at_epoch:
-            raise KeyboardInterrupt
-
-
 class _RecordAtStart(keras.callbacks.Callback):
     """The last batch's accuracy as training (re)starts, after BackupAndRestore restored it."""
 
@@ -113,9 +104,9 @@ def test_backup_and_restore_resumes_exactly_with_the_previous_batch_accuracy(tmp
 
     interrupted = _tiny()
     interrupted.set_weights(initial)
-    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
-    with pytest.raises(KeyboardInterrupt):
-        interrupted.fit(data, epochs=epochs, verbose=0, callbacks=[backup, _Interrupt(2)])
+    backup = interrupted_fit(
+        interrupted, data, epochs=epochs, at_epoch=2, backup_dir=tmp_path / "backup"
+    )
 
     # A new session: only the backup carries over; a fresh model's stored accuracy is 0.
     resumed = _tiny()

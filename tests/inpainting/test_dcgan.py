@@ -8,6 +8,7 @@ from scipy import stats
 
 from gan_papers.inpainting.dcgan import build_discriminator, build_generator
 from gan_papers.inpainting.dcgan_model import DCGAN
+from tests.gan_case import assert_same_weights, interrupted_fit
 
 SIZE = 16  # two stages: the smallest size with batch norm in both networks
 LATENT = 8
@@ -235,16 +236,6 @@ def test_keras_file_round_trip_in_safe_mode(tmp_path):
     assert float(loaded.d_optimizer.beta_1) == 0.5
 
 
-class _Interrupt(keras.callbacks.Callback):
-    def __init__(self, at_epoch):
-        super().__init__()
-        self.at_epoch = at_epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.at_epoch:
-            raise KeyboardInterrupt
-
-
 def test_backup_and_restore_resumes_exactly(tmp_path):
     # Eager steps (the traced step is tested above; three traced models cost seconds), one batch
     # per epoch.
@@ -254,9 +245,9 @@ def test_backup_and_restore_resumes_exactly(tmp_path):
 
     interrupted = tiny_dcgan(run_eagerly=True)
     interrupted.set_weights(initial)
-    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
-    with pytest.raises(KeyboardInterrupt):
-        interrupted.fit(dataset(n=4), epochs=3, verbose=0, callbacks=[backup, _Interrupt(2)])
+    backup = interrupted_fit(
+        interrupted, dataset(n=4), epochs=3, at_epoch=2, backup_dir=tmp_path / "backup"
+    )
 
     # A new session: only the backup carries over. The codes drawn after resuming depend on the
     # seed generator's state, which a fresh model has back at its start.
@@ -266,8 +257,7 @@ def test_backup_and_restore_resumes_exactly(tmp_path):
     np.testing.assert_array_equal(
         resumed.seed_generator.state.numpy(), reference.seed_generator.state.numpy()
     )
-    for a, b in zip(weights_of(resumed), weights_of(reference), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert_same_weights(resumed, reference)
 
 
 def test_sample_draws_images_without_touching_the_training_stream():

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from gan_papers.srgan import SRGAN
+from tests.gan_case import assert_same_weights, interrupted_fit
 from tests.srgan.helpers import batch, dataset, tiny_srgan, weights_of
 
 
@@ -81,16 +82,6 @@ def test_generator_alone_saves_and_loads(tmp_path):
     np.testing.assert_allclose(np.asarray(loaded(lr)), np.asarray(model.generator(lr)), atol=1e-6)
 
 
-class _Interrupt(keras.callbacks.Callback):
-    def __init__(self, at_epoch):
-        super().__init__()
-        self.at_epoch = at_epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.at_epoch:
-            raise KeyboardInterrupt
-
-
 def test_backup_and_restore_resumes_exactly(tmp_path):
     keras.utils.set_random_seed(1)
     reference = tiny_srgan()
@@ -100,16 +91,15 @@ def test_backup_and_restore_resumes_exactly(tmp_path):
     keras.utils.set_random_seed(1)
     interrupted = tiny_srgan()
     interrupted.set_weights(initial)
-    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
-    with pytest.raises(KeyboardInterrupt):
-        interrupted.fit(dataset(), epochs=4, verbose=0, callbacks=[backup, _Interrupt(2)])
+    backup = interrupted_fit(
+        interrupted, dataset(), epochs=4, at_epoch=2, backup_dir=tmp_path / "backup"
+    )
 
     keras.utils.set_random_seed(2)  # a new session: nothing but the backup carries over
     resumed = tiny_srgan()
     resumed.fit(dataset(), epochs=4, verbose=0, callbacks=[backup])
     assert int(resumed.g_optimizer.iterations) == int(reference.g_optimizer.iterations) == 8
-    for a, b in zip(weights_of(resumed), weights_of(reference), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert_same_weights(resumed, reference)
 
 
 def test_bad_content_loss_raises():
