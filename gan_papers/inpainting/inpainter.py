@@ -224,6 +224,7 @@ class SemanticInpainter:
             epochs=epochs,
             callbacks=callbacks,
             verbose=0,
+            shuffle=False,  # one repeated batch; Keras warns that shuffle=True is ignored for it
         )
         codes, losses = search.best_codes(corrupted, masks)
         generated = np.asarray(self.generator(codes, training=False), dtype=np.float32)

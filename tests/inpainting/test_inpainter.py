@@ -1,5 +1,7 @@
 """SemanticInpainter: the one-call API (search, then blend), its outputs and its input checks."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -36,6 +38,16 @@ def test_inpaint_returns_blended_raw_codes_and_history(inpainter):
     assert np.abs(result.codes).max() <= 1.0
     assert len(result.history["loss"]) == 4 and len(result.frames) == 1 + 4  # start + 4 logs
     assert result.losses.shape == (2,) and np.all(np.isfinite(result.losses))
+
+
+def test_inpaint_warns_about_nothing(inpainter):
+    # A user calling inpaint sees no Keras warning about fit's arguments (e.g. shuffle=True being
+    # ignored for the search's one repeated batch).
+    images, masks = _problem()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        inpainter.inpaint(images, masks, iterations=2, log_every=1, progress=False)
+    assert [str(w.message) for w in caught] == []
 
 
 def test_the_hole_content_is_never_read(inpainter):
