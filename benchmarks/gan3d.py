@@ -17,7 +17,7 @@ compilation of these 3-D convolutions can take many minutes).
 
 ``--implementations`` compares TensorFlow's 3-D convolution kernels (``native``, the builders'
 default) with the same convolutions computed over depth slices (``sliced``,
-``gan_papers.gan3d.sliced_conv``; the demo profile's). ``--g-filters`` / ``--d-filters`` replace the
+``gan_papers.common.sliced_conv``; the demo profile's). ``--g-filters`` / ``--d-filters`` replace the
 paper's widths (e.g. the demo profile's ``--g-filters 64 32 16 --d-filters 16 32 64 --resolutions 32
 --batch 16``).
 

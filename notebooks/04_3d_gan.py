@@ -167,7 +167,7 @@ print(
 # kernels are faster again (2x), so `paper` keeps them.
 
 # %%
-gan_papers.show_source(gan3d.sliced_conv.conv3d_transpose_by_slices)
+gan_papers.show_source(gan_papers.common.sliced_conv.conv3d_transpose_by_slices)
 
 # %%
 native = gan3d.build_generator(

@@ -4,7 +4,8 @@ NumPy-level helpers are importable from here directly (no TensorFlow import):
 ranges, colour, metrics, MATLAB-compatible resizing, masks, run profiles. The Keras pieces live in
 their modules: ``gan_papers.common.losses`` (adversarial losses on logits), ``.plotting``,
 ``.callbacks`` (``ImageGridCallback``), ``.progress`` (``TqdmProgress``), ``.training``
-(loss scaling and replica averaging for ``train_step``).
+(loss scaling and replica averaging for ``train_step``), ``.sliced_conv`` (3-D convolutions as 2-D
+ones, a CPU speed-up the 3D-GAN's demo uses).
 """
 
 from gan_papers.common.color import rgb_to_y, rgb_to_ycbcr

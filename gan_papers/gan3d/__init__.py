@@ -1,8 +1,8 @@
 """3D-GAN — Wu, Zhang, Xue, Freeman, Tenenbaum, "Learning a Probabilistic Latent Space of Object Shapes
 via 3D Generative-Adversarial Modeling", NIPS 2016 (arXiv 1610.07584).
 
-Read in the paper's order: ``networks`` (G and D, Section 3.1; ``sliced_conv`` computes their 3-D
-convolutions as 2-D ones where that is faster on a CPU), ``latent`` (z ~ U[0, 1]^200),
+Read in the paper's order: ``networks`` (G and D, Section 3.1; ``gan_papers.common.sliced_conv``
+computes their 3-D convolutions as 2-D ones where that is faster on a CPU), ``latent`` (z ~ U[0, 1]^200),
 ``model`` (``GAN3D``: training, D updated only while its accuracy is <= 80 %), ``encoder``,
 ``vae_losses`` and ``vae_gan`` (the 3D-VAE-GAN, Section 3.2, eq. 2-4), ``features`` (D's features
 and a linear SVM, Section 4.2), ``metrics`` (nearest training shapes; reconstruction scores,
@@ -10,6 +10,7 @@ Section 4.3), ``interpolation`` (the latent space, Section 5), ``mesh`` and ``pl
 and OBJ files), ``config`` (run profiles).
 """
 
+from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.gan3d.encoder import build_encoder, reparameterize
 from gan_papers.gan3d.features import (
     classification_experiment,
@@ -26,7 +27,6 @@ from gan_papers.gan3d.metrics import nearest_shapes, voxel_average_precision, vo
 from gan_papers.gan3d.model import GAN3D
 from gan_papers.gan3d.networks import build_discriminator, build_generator, num_stages
 from gan_papers.gan3d.plotting import plot_mesh, plot_shapes, plot_voxels
-from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.gan3d.vae_gan import VAEGAN3D
 from gan_papers.gan3d.vae_losses import kl_divergence, reconstruction_loss
 

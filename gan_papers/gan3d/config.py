@@ -22,7 +22,7 @@ class GAN3DConfig:
     latent_dim: int = 200
     g_filters: tuple = (512, 256, 128, 64)  # from the 4^3 bottleneck up
     d_filters: tuple = (64, 128, 256, 512)  # from the input down
-    conv_implementation: str = "native"  # or "sliced": same maths, see gan3d.sliced_conv
+    conv_implementation: str = "native"  # or "sliced": same maths (common.sliced_conv)
     batch_size: int = 100
     g_learning_rate: float = 0.0025
     d_learning_rate: float = 1e-5

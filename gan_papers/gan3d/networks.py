@@ -21,7 +21,7 @@ narrower networks on a CPU.
 ``implementation="sliced"`` swaps Keras's ``Conv3D`` / ``Conv3DTranspose`` for ``SlicedConv3D`` /
 ``SlicedConv3DTranspose``: the same weights and maths, computed as 2-D convolutions over depth
 slices, because TensorFlow's CPU kernels for 3-D backward passes fall off a cliff (49x slower) at
-narrow widths like the demo's (``gan_papers.gan3d.sliced_conv``).
+narrow widths like the demo's (``gan_papers.common.sliced_conv``).
 
 The paper draws a sigmoid at D's output; here D returns the logit and the sigmoid lives in the loss
 (``gan_papers.common.losses``). Weights start from N(0, 0.02) (DCGAN's initialisation; the paper
@@ -32,8 +32,8 @@ import keras
 from keras import layers
 
 from gan_papers.common.layers import batch_norm, dcgan_init
+from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.common.validation import check_doublings, check_positive_int
-from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 
 LATENT_DIM = 200
 KERNEL_SIZE = 4
@@ -107,7 +107,7 @@ def build_generator(
         synchronized_bn: batch statistics over the global batch under ``tf.distribute``.
         implementation: how the 3-D convolutions are computed, the same maths and weights either
             way: ``"native"`` (TensorFlow's 3-D kernels) or ``"sliced"`` (2-D convolutions over
-            depth slices; for narrow networks on a CPU, see ``gan_papers.gan3d.sliced_conv``).
+            depth slices; for narrow networks on a CPU, see ``gan_papers.common.sliced_conv``).
 
     Returns:
         A functional ``keras.Model``: (B, latent_dim) -> (B, R, R, R, 1) in (0, 1), float32 also

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.gan3d import GAN3D, VAEGAN3D
 from gan_papers.gan3d.config import (
     CONFIGS,
@@ -12,7 +13,6 @@ from gan_papers.gan3d.config import (
     differences_from_paper,
     get_config,
 )
-from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from tests.gan3d.helpers import boxes, views
 
 

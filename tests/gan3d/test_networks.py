@@ -4,9 +4,9 @@ import keras
 import numpy as np
 import pytest
 
+from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.gan3d import build_discriminator, build_generator, num_stages
 from gan_papers.gan3d.networks import default_filters
-from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 
 
 def _conv(c_in, c_out):
@@ -98,7 +98,7 @@ def test_filters_need_one_positive_width_per_stage(filters):
 
 def test_sliced_and_native_convolutions_give_the_same_networks():
     # The implementation changes how the convolutions are computed, not the model: same weights,
-    # same outputs (gan_papers.gan3d.sliced_conv).
+    # same outputs (gan_papers.common.sliced_conv).
     z = np.random.default_rng(0).uniform(0, 1, (2, 8)).astype("float32")
     outputs = {}
     for implementation in ("sliced", "native"):

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 from keras import layers
 
-from gan_papers.gan3d.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
+from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 
 # (input shape, kernel, strides, padding, filters): the networks' layers (4^3 kernels, stride 2
 # "same", stride 1 "valid" from and to a 1^3 grid) and odd cases (odd sizes, mixed strides).
