@@ -391,7 +391,9 @@ print("sharpness = mean |Laplacian| of Y, relative to the HR photo (1 = as much 
 # %% [markdown]
 # The paper's pattern to look for: SRResNet has the best PSNR and SSIM; SRGAN gives some of it back,
 # because its adversarial loss prefers plausible texture to the pixel-wise average. In our `demo` runs
-# (seeds 0, 1, 2; `python -m benchmarks.claims --papers srgan`) SRResNet beat bicubic by +0.91, +0.93
+# (seeds 0, 1, 2; `python -m benchmarks.claims --papers srgan`; on an Intel CPU with native bfloat16,
+# which `precision="auto"` uses: a CPU without it trains in float32, where these numbers were not
+# measured again) SRResNet beat bicubic by +0.91, +0.93
 # and +1.00 dB on average over the four held-out photos (grace_hopper +1.8 to +2.0 dB, coffee +1.5 to
 # +1.6, chelsea +0.4 to +0.5). On rocket it tied or lost (-0.43, -0.08, +0.07 dB): its centre is a
 # smooth night sky and a white hull, which bicubic already reproduces well. SRGAN then gave back 0.21,
