@@ -62,6 +62,10 @@ def export(paper, run_dir, minutes):
         model = keras.saving.load_model(os.path.join(run_dir, file), compile=False)
         if attribute is not None:
             model = getattr(model, attribute)
+        if getattr(model, "optimizer", None) is not None:
+            # A sub-model compiled on its own (SRGAN's generator is the compiled SRResNet) would
+            # carry its optimizer's state into the file: ship the same layers, uncompiled.
+            model = keras.Model(model.input, model.output, name=model.name)
         target = os.path.join(reference.WEIGHTS, f"{name}.keras")
         os.makedirs(reference.WEIGHTS, exist_ok=True)
         model.save(target)

@@ -1,9 +1,12 @@
 """The shipped reference models: present, intact, loadable in safe mode, and as good as recorded."""
 
+import io
 import math
 import os
 import shutil
+import zipfile
 
+import h5py
 import pytest
 
 from gan_papers import reference
@@ -37,6 +40,16 @@ def test_each_file_matches_its_recorded_sha256_and_size(name):
     assert reference.sha256(file) == entry["sha256"]
     assert os.path.getsize(file) == entry["bytes"]
     assert entry["command"].startswith("python -m benchmarks.reference_weights ")
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_each_file_holds_no_optimizer_state(name):
+    # Only the networks travel: an optimizer's slots would triple a generator's file.
+    with zipfile.ZipFile(reference.path(name)) as archive, archive.open("model.weights.h5") as f:
+        with h5py.File(io.BytesIO(f.read()), "r") as weights:
+            paths = []
+            weights.visit(paths.append)
+    assert paths and not [path for path in paths if "optimizer" in path]
 
 
 @pytest.mark.slow
