@@ -122,6 +122,16 @@ def _download_checked(filename, url, path, expected, check, progress):
                 "right file there by hand."
             )
         return digest
+    return download_staged(filename, url, path, expected, check, progress)
+
+
+def download_staged(filename, url, path, expected, check, progress):
+    """Download ``url`` to ``path`` through the hidden staging name ``.<filename>.unverified``.
+
+    The file takes its final name only after ``check(staging)`` (``path -> reason or None``) found
+    nothing and its SHA-256 matched ``expected`` (None: any). Raises ``HostRefused`` when the host
+    does not deliver the file, ``ChecksumError`` when it delivers other bytes; returns the SHA-256.
+    """
     staging = path.with_name(f".{filename}.unverified")
     try:
         digest = download(url, staging, progress=progress)
@@ -193,9 +203,8 @@ def fetch_archive(archive, base_url, data_dir, extract_dir, force=False, progres
     return digest
 
 
-def parser(prog, description, epilog, default_base_url, sr_options=True):
-    """The options every dataset script shares; ``sr_options`` adds the super-resolution ones
-    (``--scale``, ``--make-lr``)."""
+def base_parser(prog, description, epilog):
+    """A script's ``ArgumentParser`` (texts shown as written) with the ``--data-dir`` option."""
     result = argparse.ArgumentParser(
         prog=prog,
         description=description,
@@ -208,6 +217,13 @@ def parser(prog, description, epilog, default_base_url, sr_options=True):
         default=pathlib.Path("data"),
         help="root folder of the datasets (default: data, git-ignored)",
     )
+    return result
+
+
+def parser(prog, description, epilog, default_base_url, sr_options=True):
+    """The options every dataset script shares; ``sr_options`` adds the super-resolution ones
+    (``--scale``, ``--make-lr``)."""
+    result = base_parser(prog, description, epilog)
     if sr_options:
         result.add_argument(
             "--scale",
@@ -237,6 +253,14 @@ def parser(prog, description, epilog, default_base_url, sr_options=True):
         )
     result.add_argument("--no-progress", action="store_true", help="no progress bars")
     return result
+
+
+def positive_int(text):
+    """``argparse`` type of a count: an integer >= 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer; received {text}")
+    return value
 
 
 def run(step):

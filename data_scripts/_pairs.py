@@ -127,6 +127,18 @@ def check_pairs(hr_dir, lr_dir, scale, make_missing=False, root=None):
     }
 
 
+def pairs_entry(root, hr_dir, lr_dir, scale, expected, make_missing=False):
+    """The manifest entry of one split or set: ``check_pairs`` of ``hr_dir`` (under ``root``) against
+    ``lr_dir`` at ``scale``, with the ``expected`` number of HR images beside the one found."""
+    entry = check_pairs(root / hr_dir, root / lr_dir, scale, make_missing, root=root)
+    return {
+        "hr_dir": entry.pop("hr_dir"),
+        "hr_images": entry.pop("hr_images"),
+        "expected_hr_images": expected,
+        "lr": {f"X{scale}": entry},
+    }
+
+
 def problems(entry):
     """Number of HR images without a usable LR partner in a ``check_pairs`` entry."""
     return entry["missing_lr"] + entry["wrong_size_lr"] + entry["unreadable"]

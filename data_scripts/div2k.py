@@ -10,7 +10,7 @@ serve byte-identical files. Run ``python -m data_scripts.div2k --help`` for size
 import sys
 
 from data_scripts._archives import Archive, fetch_archive, human_size, parser, run, say
-from data_scripts._pairs import check_pairs, report_pairs, update_manifest
+from data_scripts._pairs import pairs_entry, report_pairs, update_manifest
 
 BASE_URL = "https://data.vision.ee.ethz.ch/cvl/DIV2K"
 SPLITS = {"train": 800, "valid": 100}  # split -> number of images (0001-0800, 0801-0900)
@@ -108,19 +108,8 @@ def prepare(data_dir, scale, make_missing=False):
     root = data_dir / "DIV2K"
     update = {"dataset": "DIV2K", "splits": {}}
     for split, expected in SPLITS.items():
-        entry = check_pairs(
-            root / f"DIV2K_{split}_HR",
-            root / f"DIV2K_{split}_LR_bicubic" / f"X{scale}",
-            scale,
-            make_missing,
-            root=root,
-        )
-        update["splits"][split] = {
-            "hr_dir": entry.pop("hr_dir"),
-            "hr_images": entry.pop("hr_images"),
-            "expected_hr_images": expected,
-            "lr": {f"X{scale}": entry},
-        }
+        hr, lr = f"DIV2K_{split}_HR", f"DIV2K_{split}_LR_bicubic/X{scale}"
+        update["splits"][split] = pairs_entry(root, hr, lr, scale, expected, make_missing)
     return update_manifest(root / "manifest.json", update)
 
 

@@ -10,7 +10,7 @@ published by its authors, so its SHA-256 is recorded on first download ("trust o
 import sys
 
 from data_scripts._archives import CHECKSUMS_FILE, Archive, fetch_archive, parser, run, say
-from data_scripts._pairs import check_pairs, report_pairs, update_manifest
+from data_scripts._pairs import pairs_entry, report_pairs, update_manifest
 
 BASE_URL = "https://cv.snu.ac.kr/research/EDSR"
 ARCHIVE = Archive("benchmark.tar", sha256=None, size_bytes=None)  # about 250 MB
@@ -65,19 +65,8 @@ def prepare(data_dir, scale, make_missing=False):
     for name, expected in {**SETS, **OPTIONAL_SETS}.items():
         if name in OPTIONAL_SETS and not (root / name / "HR").is_dir():
             continue
-        entry = check_pairs(
-            root / name / "HR",
-            root / name / "LR_bicubic" / f"X{scale}",
-            scale,
-            make_missing,
-            root=root,
-        )
-        update["sets"][name] = {
-            "hr_dir": entry.pop("hr_dir"),
-            "hr_images": entry.pop("hr_images"),
-            "expected_hr_images": expected,
-            "lr": {f"X{scale}": entry},
-        }
+        hr, lr = f"{name}/HR", f"{name}/LR_bicubic/X{scale}"
+        update["sets"][name] = pairs_entry(root, hr, lr, scale, expected, make_missing)
     return update_manifest(root / "manifest.json", update)
 
 

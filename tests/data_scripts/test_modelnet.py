@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from data_scripts import modelnet
+from data_scripts import _modelnet_voxels, modelnet
 from gan_papers.data.modelnet import modelnet_dataset, modelnet_voxels
 from tests.data.test_modelnet import box_mesh, expected_box_count, off_text
 from tests.data_scripts.helpers import flip_byte, sha256, zip_bytes
@@ -107,9 +107,9 @@ def test_limit_rerun_reuses_finished_classes_and_force_redoes_them(archive, tmp_
     url = mirror(tmp_path, archive)
     data_dir = tmp_path / "data"
     calls = []
-    voxelize = modelnet.voxelize_mesh
+    voxelize = _modelnet_voxels.voxelize_mesh
     monkeypatch.setattr(
-        modelnet, "voxelize_mesh", lambda *a, **k: calls.append(1) or voxelize(*a, **k)
+        _modelnet_voxels, "voxelize_mesh", lambda *a, **k: calls.append(1) or voxelize(*a, **k)
     )
     assert run_main(data_dir, url, "--limit", "1") == 0
     assert load(data_dir, "train")["files"].tolist() == [
