@@ -12,7 +12,8 @@ from pathlib import Path
 import keras
 import matplotlib.pyplot as plt
 
-from gan_papers.common.plotting import _check_value_range, image_grid, save_figure
+from gan_papers.common.plotting import image_grid, save_figure
+from gan_papers.common.plotting.images import check_value_range
 from gan_papers.common.validation import check_positive_int
 
 
@@ -74,7 +75,7 @@ class ImageGridCallback(keras.callbacks.Callback):
         self.generator = generator
         self.every = check_positive_int(every, "every")
         self.out_dir = None if out_dir is None else Path(out_dir)
-        self.value_range = _check_value_range(value_range)
+        self.value_range = check_value_range(value_range)
         if nrows is not None:
             check_positive_int(nrows, "nrows")
         self.nrows = nrows
