@@ -1,8 +1,8 @@
 """Which float precision to train in: a profile field, resolved to a Keras dtype policy.
 
 The papers trained in float32. On a CPU with native bfloat16 instructions (Intel's AVX512_BF16 or
-AMX), oneDNN runs convolutions faster in ``mixed_bfloat16`` than in float32 (the SRGAN demo's
-SRResNet step: 54 against 68 ms on 2 cores, ``python -m benchmarks.srgan_demo_step``). Without those
+AMX), oneDNN runs convolutions faster in ``mixed_bfloat16`` than in float32 (measured on the SRGAN
+demo's steps: ``benchmarks/README.md``, "Claims at the demo profile", SRGAN). Without those
 instructions bfloat16 is emulated and slower than float32, so ``"auto"`` picks it only where it is
 native. Variables and the models' last activations stay float32 under either mixed policy.
 """

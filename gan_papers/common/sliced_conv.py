@@ -2,10 +2,11 @@
 
 TensorFlow's CPU kernels for the *backward* passes of a 3-D convolution (``Conv3DBackpropInput``,
 ``Conv3DBackpropFilter``; the forward pass of a transposed convolution is the first of them) switch
-to a slow fallback for many shapes: at the demo's sizes we measured 0.9-4.2 s for a call that takes
-17-80 ms at a neighbouring width or batch size (``python -m benchmarks.gan3d`` compares whole
-train steps). The 2-D kernels have no such cliff. Both layers here keep the Keras layer's
-weights, shapes and configuration and change only how the output is computed:
+to a slow fallback for many shapes, tens of times slower than at a neighbouring width or batch size
+(measured: ``benchmarks/README.md``, section "3D-GAN", "3-D convolutions on a CPU";
+``python -m benchmarks.gan3d`` compares whole train steps). The 2-D kernels have no such cliff.
+Both layers here keep the Keras layer's weights, shapes and configuration and change only how the
+output is computed:
 
 - a convolution with a depth-k kernel of stride s sums k 2-D convolutions, slice kd of the kernel
   applied to input slices kd, kd + s, kd + 2s, ...: stacking those k inputs along the channels
@@ -15,11 +16,10 @@ weights, shapes and configuration and change only how the output is computed:
   i * s + kd, so the result is a sum of k / s shifted copies, interleaved over the s phases, then
   cropped as ``padding`` asks.
 
-Where the 3-D kernels have no cliff they are faster: at the paper's widths (batch 8, 32^3 and 64^3)
-the sliced layers took 2x as long per train step, so the networks use them only when asked
-(``build_generator(..., implementation="sliced")``; the ``demo`` profile does, for its narrow
-networks, where they were 49x faster). On a GPU, use the native kernels. Channels-last only, no
-dilation, no groups (the 3D-GAN needs none).
+Where the 3-D kernels have no cliff they are faster (at the paper's widths; same section), so the
+networks use the sliced layers only when asked (``build_generator(..., implementation="sliced")``;
+the ``demo`` profile does, for its narrow networks, where the native kernels hit the cliff). On a
+GPU, use the native kernels. Channels-last only, no dilation, no groups (the 3D-GAN needs none).
 """
 
 import keras

@@ -1,9 +1,12 @@
 """Face-completion hyper-parameters per run profile (Li et al. 2017, Section 4.1, and the authors' code).
 
 ``paper``: 128x128 faces with a 64x64 hole, the networks at the authors' widths, their optimisers and
-lambdas. The paper does not state how many iterations each stage trains; the ``*_steps`` of ``paper``
-are our choice for a GPU, and the authors' batch of 2 (a face and its mirror image) is replaced by
-batches of 16 procedural or CelebA faces. ``demo`` and ``smoke`` shrink everything for a CPU.
+lambdas. ``demo`` and ``smoke`` shrink everything for a CPU.
+
+Assumptions (not in the paper's text or the authors' code): the paper does not state how many
+iterations each stage trains, so the ``*_steps`` of ``paper`` are our choice for a GPU; and the
+authors' batch of 2 (a face and its mirror image) is replaced by batches of 16 procedural or CelebA
+faces.
 
 The lambdas weight adversarial losses (one number per face) against a reconstruction and a parsing
 loss both summed over the pixels (``GFC_L1_loss.m``, ``GFC_Softmax_loss.m``; see
@@ -12,11 +15,9 @@ as large, so the same balance needs a quarter of lambda_1 and lambda_2 and the s
 75, 75, 0.05 at 64x64; ``smoke`` (16x16) uses 300/64, 300/64, 0.05.
 
 ``demo`` divides those 64x64 lambdas by ``DEMO_LAMBDA_DIVISOR`` = 5 (15, 15, 0.01), a deviation for
-its short run with small networks. Measured on the trained demo model
-(``python -m benchmarks.face_completion_gradients``), at 75, 75, 0.05 the local, global and parsing
-terms' gradients on G's output inside the hole are 2.3, 3.7 and 3.1 times L_r's, and stage 3 paints
-high-frequency noise over the fill: its hole PSNR fell 1.2 and 1.5 dB below stage 2's on 2 of 3
-seeds. Divided by 5, stage 3 stays within 0.2 dB of stage 2 on every seed (``benchmarks/README.md``).
+its short run with small networks: at 75, 75, 0.05 the adversarial and parsing gradients outweigh
+L_r's inside the hole and stage 3 paints noise over the fill (measured: ``benchmarks/README.md``,
+section "Face completion", "The demo profile after the faithfulness fixes").
 
 The discriminators: the local one has one width per stage down from the hole's patch to 4x4
 (``Model_localD.prototxt``: 64, 128, 256, 512 at 64x64), the global one one more stage, first
@@ -56,7 +57,7 @@ class FaceCompletionConfig:
     d_learning_rate: float = 2e-4  # Adam beta_1 0.5 (authors' code)
     parser_learning_rate: float = 1e-3
     parser_steps: int = 20_000
-    stage_steps: tuple = (100_000, 50_000, 50_000)  # not in the paper: our choice
+    stage_steps: tuple = (100_000, 50_000, 50_000)  # not in the paper: our choice (see above)
     steps_per_epoch: int = 1000
     test_faces: int = 64  # held-out faces per evaluation mask
 

@@ -8,6 +8,13 @@ computes their 3-D convolutions as 2-D ones where that is faster on a CPU), ``la
 and a linear SVM, Section 4.2), ``metrics`` (nearest training shapes; reconstruction scores,
 Section 4.3), ``interpolation`` (the latent space, Section 5), ``mesh`` and ``plotting`` (pictures
 and OBJ files), ``config`` (run profiles).
+
+Assumptions (recalled or not in the paper's text, each an argument with that default): the
+3D-VAE-GAN's alpha1 = 5 and alpha2 = 1e-4 (``vae_losses``, ``vae_gan``); the image encoder's widths
+{64, 128, 256, 512, 400} and its batch norm + ReLU (``encoder``; its kernels and strides are the
+paper's); D's features max-pooled by kernels 8, 4, 2, and scaled before the SVM (``features``);
+weights drawn from N(0, 0.02), DCGAN's initialisation (``networks``); E's learning rate, G's
+(``vae_gan``); and how long ``paper`` trains (``config``).
 """
 
 from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose

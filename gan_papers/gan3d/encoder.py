@@ -3,7 +3,8 @@
 The paper: "The image encoder consists of five spatial convolution layers with numbers of channels
 {64, 128, 256, 512, 400}, kernel sizes {11, 5, 5, 5, 8}, and strides {4, 2, 2, 2, 1}, respectively.
 There are batch normalization and ReLU layers in between, and a sampler at the end to sample a 200
-dimensional vector from the 400 dimensional output." *(widths and the BN + ReLU: unverified)*
+dimensional vector from the 400 dimensional output." (The widths and the BN + ReLU are recalled,
+not checked against the paper's text: assumptions listed in ``gan_papers.gan3d``.)
 
 On a 256x256 image: 11x11/4 -> 64^2 x 64, 5x5/2 -> 32^2 x 128 -> 16^2 x 256 -> 8^2 x 512, and an
 8x8 "valid" convolution -> 1^2 x 400 = (mu, log sigma^2) of q(z | y), 200 each. The last layer is

@@ -1,9 +1,9 @@
 """3D-GAN's discriminator as an unsupervised feature extractor (Wu et al. 2016, Section 4.2).
 
 The paper trains a 3D-GAN without labels, then takes the responses of the discriminator's second,
-third and fourth convolution layers to each shape, max-pools them (kernels 8, 4 and 2,
-*unverified*), concatenates them and trains a linear SVM on these features to classify ModelNet10/40
-shapes (91.0 % / 83.3 %, widely cited).
+third and fourth convolution layers to each shape, max-pools them (kernels 8, 4 and 2, an
+assumption listed in ``gan_papers.gan3d``), concatenates them and trains a linear SVM on these
+features to classify ModelNet10/40 shapes (91.0 % / 83.3 %, widely cited).
 
 At 64^3 the three layers are 16^3 x 128, 8^3 x 256 and 4^3 x 512; pooling each to 2^3 gives
 1024 + 2048 + 4096 = 7168 features. Here the responses are taken after batch norm and LeakyReLU

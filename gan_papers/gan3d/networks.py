@@ -20,12 +20,12 @@ narrower networks on a CPU.
 
 ``implementation="sliced"`` swaps Keras's ``Conv3D`` / ``Conv3DTranspose`` for ``SlicedConv3D`` /
 ``SlicedConv3DTranspose``: the same weights and maths, computed as 2-D convolutions over depth
-slices, because TensorFlow's CPU kernels for 3-D backward passes fall off a cliff (49x slower) at
-narrow widths like the demo's (``gan_papers.common.sliced_conv``).
+slices, because TensorFlow's CPU kernels for 3-D backward passes fall off a cliff at narrow widths
+like the demo's (``gan_papers.common.sliced_conv``; measured: ``benchmarks/README.md``, "3D-GAN").
 
 The paper draws a sigmoid at D's output; here D returns the logit and the sigmoid lives in the loss
 (``gan_papers.common.losses``). Weights start from N(0, 0.02) (DCGAN's initialisation; the paper
-does not say, *unverified* for the authors' code).
+does not say, nor was the authors' code checked: an assumption listed in ``gan_papers.gan3d``).
 """
 
 import keras

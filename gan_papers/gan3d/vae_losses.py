@@ -4,7 +4,8 @@
     L_KL    = D_KL(q(z | y) || p(z))                                         (eq. 3)
     L_recon = || G(E(y)) - x ||_2                                            (eq. 4)
 
-alpha1 = 5 and alpha2 = 1e-4 in the paper *(unverified)*; they are arguments of ``VAEGAN3D``.
+alpha1 = 5 and alpha2 = 1e-4 in the paper, as recalled (an assumption listed in
+``gan_papers.gan3d``); they are arguments of ``VAEGAN3D``.
 
 **Which prior the KL term targets.** q(z | y) = N(mu, diag(sigma^2)) is Gaussian. The 3D-GAN's prior
 is U[0, 1]^200, and the KL divergence of any Gaussian from a uniform is infinite (the Gaussian puts

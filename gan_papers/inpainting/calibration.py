@@ -25,9 +25,10 @@ any inputs.
 What the public ports do at completion time:
 - bamos/dcgan-completion.tensorflow, ``model.py``: since commit 3cc4006 (2017-05, "added
   is_training placeholder for batch norm") ``complete`` feeds ``is_training: False``, so D uses its
-  moving averages, uncalibrated, as here before calibration. Before that commit
-  ``ops.batch_norm`` ignored its ``train`` argument and ``tf.contrib.layers.batch_norm`` ran in
-  training mode, so the completion batch (64 images) was normalised by its own statistics.
+  moving averages, uncalibrated, as ``SemanticInpainter(..., d_statistics="as_trained")`` does.
+  Before that commit ``ops.batch_norm`` ignored its ``train`` argument and
+  ``tf.contrib.layers.batch_norm`` ran in training mode, so the completion batch (64 images) was
+  normalised by its own statistics.
 - moodoki/semantic_image_inpainting (the authors' release), ``src/model.py``: the search runs a
   frozen graph (``graphs/dcgan-100.pb``) whose prior term is the training graph's generator loss
   node (``gen_loss='Mean_2:0'``, D on the training-mode G); with carpedm20/DCGAN-tensorflow's

@@ -1,8 +1,14 @@
 """Semantic-inpainting hyper-parameters per run profile (Yeh et al. 2017, Section 4).
 
-``paper`` is the paper's setting (a 64x64 DCGAN prior; ``gan_papers.inpainting.losses`` and
-``.inpainter`` note the search constants the paper's text does not state). ``demo`` and ``smoke``
-shrink it for a CPU.
+``paper`` is the paper's setting (a 64x64 DCGAN prior). ``demo`` and ``smoke`` shrink it for a CPU.
+
+Assumptions (the paper's text could not be read here): lambda = 0.003 (eq. 3), Adam on z with z
+kept in [-1, 1] and 1,500 search iterations are the values the ports quote from the paper's
+implementation details (e.g. KrnTneja/PyTorch-Implementation-of-Semantic-Image-Inpainting-with-Deep-
+Generative-Models, README.md); the window w = 7 (eq. 2) comes from the ports' code
+(``gan_papers.inpainting.losses``); the search's learning rate 0.01 is not in the paper
+(bamos/dcgan-completion.tensorflow's, ``.inpainter``); nor is the DCGAN's training length, 25 CelebA
+epochs of 64 images (``train_steps``).
 """
 
 import dataclasses
@@ -41,8 +47,9 @@ class InpaintingConfig:
 
 CONFIGS = {
     "paper": InpaintingConfig(),
-    # Minutes on 2 CPU cores: a 32x32 prior a quarter as wide, trained for 2,000 steps of 32 faces
-    # (faces came out clearer than from 1,000 steps of 64 in the same time).
+    # Minutes on 2 CPU cores: a 32x32 prior a quarter as wide, trained for 2,000 steps of 32 faces,
+    # which give clearer faces than 1,000 steps of 64 in the same time (benchmarks/README.md,
+    # "Semantic inpainting", "The demo prior's batch and steps").
     "demo": InpaintingConfig(
         image_size=32,
         g_filters=128,

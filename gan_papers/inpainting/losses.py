@@ -13,17 +13,18 @@ that depends on image b alone, so searching B images at once equals searching th
 
 Where the constants come from:
 - lambda = 0.003 is the paper's (its implementation details, with Adam, z restricted to [-1, 1]
-  and 1,500 iterations; ``../shared/papers/01_semantic_inpainting.md`` marks it unverified, and the
-  third-party reading in KrnTneja/PyTorch-Implementation-of-Semantic-Image-Inpainting-with-Deep-
-  Generative-Models ``README.md`` lists the same four values). No public port uses it: the
+  and 1,500 iterations, as secondary sources record them: an assumption, not checked against the
+  paper's text, listed in ``gan_papers.inpainting.config``; the third-party reading in
+  KrnTneja/PyTorch-Implementation-of-Semantic-Image-Inpainting-with-Deep-Generative-Models
+  ``README.md`` lists the same four values). No public port uses it: the
   authors' release moodoki/semantic_image_inpainting has ``--lambda_p`` 0.1 in its first version
   (``src/inpaint.py``, 2017) and 0.2 in its last (2018); bamos/dcgan-completion.tensorflow has
   ``--lam`` 0.1 (``complete.py``). Both use the non-saturating -log D(G(z)): they add lambda times
   its batch mean (the DCGAN generator-loss node) to every image's context loss and differentiate
   the sum over the batch, which weights each image's own prior term by lambda, as here.
-- The window w of eq. 2: the spec records w = 7, marked unverified like lambda. The authors'
-  release uses 7 (``createWeightedMask(mask, nsize=7)`` in ``src/model.py``, 2017, and
-  ``src/tools.py``), and 15 in its 2018 ``src/model_inpaint.py`` (``preprocess(..., nsize=15)``).
+- The window w of eq. 2: w = 7, from the same secondary sources, an assumption like lambda.
+  The authors' release uses 7 (``createWeightedMask(mask, nsize=7)`` in ``src/model.py``, 2017,
+  and ``src/tools.py``), and 15 in its 2018 ``src/model_inpaint.py`` (``preprocess(..., nsize=15)``).
   Its 2017 version weights the *known* fraction of the window (``convolve2d(mask, ker)``), the
   inverse of eq. 2; the 2018 ``tools.py`` convolves ``1 - mask`` as here. It pads by mirroring
   (``boundary='symm'``) where this module clips the window at the border. bamos's port has no

@@ -2,6 +2,11 @@
 
 ``paper`` is the paper's recipe. ``demo`` and ``smoke`` shrink it so it runs on a laptop CPU; each
 deviation is a field below, and the notebook prints the table of differences.
+
+Assumptions (not in the paper's text): G's tanh output (the paper draws no output activation; tanh
+bounds the [-1, 1] HR range, ``gan_papers.srgan.generator``), batch norm's momentum and epsilon
+(Keras' defaults; the paper gives neither), and the ``"gaussian"`` degradation's blur (the paper
+gives no sigma; ``gan_papers.data.sr_training``).
 """
 
 import dataclasses
@@ -56,12 +61,13 @@ CONFIGS = {
         gan_lr=1e-4,
         gan_lr_after_decay=1e-5,
         gan_steps=300,
-        # Notebook 03's numbers were measured with simultaneous updates; see SRGAN's docstring.
+        # One D pass fewer per step; the demo's measured numbers (benchmarks/README.md, "Claims at
+        # the demo profile", SRGAN) assume it. See SRGAN's docstring.
         update="simultaneous",
         eval_max_size=256,
         steps_per_epoch=100,
-        # bfloat16 where the CPU has it: 54 against 68 ms per SRResNet step (srgan_demo_step.py),
-        # which buys the 6,000 steps that SRResNet needs to clear bicubic on every held-out photo.
+        # bfloat16 where the CPU has it: a faster SRResNet step, which buys the 6,000 steps the demo
+        # trains (measured: benchmarks/README.md, "Claims at the demo profile", SRGAN).
         precision="auto",
     ),
     # Seconds: exercises every code path, measures nothing.
@@ -81,9 +87,9 @@ CONFIGS = {
 }
 
 
-# The recipe for a reference SRResNet and SRGAN (``python -m benchmarks.reference_weights srgan``):
-# demo's networks, four times the training (about 35 minutes on 2 CPU cores). Not trained yet, so
-# ``gan_papers.reference`` ships no SR model.
+# The recipe of the shipped reference SRResNet and SRGAN generator (``gan_papers.reference``;
+# ``python -m benchmarks.reference_weights srgan``): demo's networks, four times the training (about
+# 70 minutes on 2 CPU cores: benchmarks/README.md, "Reference weights").
 CONFIGS["reference"] = dataclasses.replace(
     CONFIGS["demo"], pretrain_steps=24_000, gan_steps=1200, steps_per_epoch=400
 )
