@@ -1,5 +1,7 @@
-"""Pieces every GAN ``train_step`` in the package shares: mixed-precision loss scaling and the
-replica count for averaging over a global batch under ``tf.distribute``.
+"""Pieces every GAN ``train_step`` in the package shares: mixed-precision loss scaling, the replica
+count for averaging over a global batch under ``tf.distribute``, per-replica random draws and
+conditional optimizer steps. ``gan_papers.common.gan_model.GANModel`` puts them behind its
+``objective``, ``draw`` and ``descend_if``, so that no ``train_step`` needs to mention replicas.
 """
 
 import keras
@@ -48,6 +50,17 @@ def draw_per_replica(draw, batch_size):
     replica = tf.distribute.get_replica_context()
     index = 0 if replica is None else replica.replica_id_in_sync_group
     return draw(batch_size * replicas)[index * batch_size : (index + 1) * batch_size]
+
+
+def global_mean(value):
+    """The mean of a per-replica scalar over the replicas (itself outside ``tf.distribute``).
+
+    A decision that must be the same on every replica (e.g. the 3D-GAN's update of D) reads the
+    value of the global batch: the mean of the replicas' values, exact when they hold equal shares.
+    """
+    if replicas_in_sync() == 1:
+        return value
+    return tf.distribute.get_replica_context().all_reduce("mean", value)
 
 
 def apply_if(condition, optimizer, grads, variables):

@@ -3,35 +3,11 @@ discriminators and a frozen parser, with the objective built up over three stage
 
     L = L_r + lambda_1 L_a1 + lambda_2 L_a2 + lambda_3 L_p          (paper, eq. 3)
 
-    stage 1: L_r                         (the generator learns blurry but well-placed content)
-    stage 2: L_r + lambda_1 L_a1         (+ the local discriminator: sharper parts)
-    stage 3: all four terms              (+ the global discriminator and the parsing loss)
-
-A discriminator is trained only from the stage that uses it. The stage is a variable of the model,
-so it is saved with the weights (``BackupAndRestore`` resumes a stage-3 run in stage 3) and changing
-it (``set_stage``) neither retraces the step nor rebuilds an optimiser: the step switches with
-``tf.cond`` on it, and a branch that is not taken costs nothing and leaves its optimiser untouched.
-
-**Gradient routing** (the authors' ``demo_GFC_training.m`` and ``gradstack.m``; the paper: the global
-discriminator "back-propagates loss gradients across the entire image"). G's output ``o`` reaches the
-objective through
-
-- L_r, on ``o`` itself: its gradient covers every pixel;
-- the local adversarial term, on the patch of the composite around the hole, and the parsing term, on
-  the parse of the composite: autodiff through ``x * M + o * (1 - M)`` keeps their gradients inside
-  the hole, as ``gradstack.m`` adds them inside the hole box only;
-- the global adversarial term, on the whole composite: ``gradstack.m`` adds its gradient with respect
-  to the composite to G's output **everywhere** (``global_gradient="everywhere"``, the default; a
-  straight-through estimator). ``global_gradient="hole"`` is plain autodiff through the composite,
-  which zeroes it outside the hole (a deviation, kept for comparison).
-
-**The discriminators' batch.** ``demo_GFC_training.m`` updates both discriminators on a freshly drawn
-batch (new faces, holes and noise) before each G step. ``discriminator_batch="separate"`` does that
-within each incoming batch: its faces at even places (with their holes and noise) train the
-discriminators, then G steps on the faces at odd places against the updated discriminators.
-``"shared"`` (the default) takes one G step on the whole batch and then trains the discriminators on
-the same, pre-update completions: twice the faces per G step for about the same compute, which the
-CPU-sized profiles need; every profile uses it (see ``config``).
+Read with it: ``stages`` (which terms and discriminators each stage trains, switched by a ``tf.cond``
+on the stage variable), ``completion`` (what G completes, what each network sees, and how each term's
+gradient reaches G's output), ``objective`` (the four terms on G's completion, and eq. 3's weights
+for either loss reduction) and ``batches`` (the faces a step trains on, and the discriminators'
+share of them).
 """
 
 import keras
@@ -40,48 +16,20 @@ import tensorflow as tf
 from keras import ops
 
 from gan_papers.common.gan_model import GANModel
-from gan_papers.common.losses import discriminator_loss, generator_loss
-from gan_papers.common.training import apply_if, draw_per_replica, replicas_in_sync, scale_loss
+from gan_papers.common.losses import discriminator_loss
 from gan_papers.common.validation import check_choice, check_non_negative
-from gan_papers.face_completion.losses import (
-    RECONSTRUCTION_KINDS,
-    REDUCTIONS,
-    parsing_labels,
-    parsing_loss,
-    reconstruction_loss,
-)
-from gan_papers.face_completion.patches import crop_patches, patch_origin, random_hole_masks
-
-STAGES = (1, 2, 3)
-# gradstack.m, with L_r and L_p summed over each face's pixels (see ``losses``).
-PAPER_LAMBDAS = (300.0, 300.0, 0.05)
-GLOBAL_GRADIENTS = ("everywhere", "hole")
-DISCRIMINATOR_BATCHES = ("shared", "separate")
-
-
-def noise_filled(images, masks, noise):
-    """The generator's input: known pixels, and uniform noise in [-1, 1] in the hole (authors' code)."""
-    return images * masks + noise * (1.0 - masks)
-
-
-def composite(images, masks, output):
-    """Known pixels from ``images``, hole pixels from the generator's ``output``."""
-    return images * masks + output * (1.0 - masks)
-
-
-def global_input(output, completed, global_gradient="everywhere"):
-    """What the global discriminator judges in G's objective: the composite ``completed``, with its
-    gradient routed to G's ``output`` by ``global_gradient``.
-
-    ``"everywhere"`` (``gradstack.m``): the forward value is exactly the composite (``output -
-    stop_gradient(output)`` is 0), but the gradient with respect to it goes to G's output at every
-    pixel, a straight-through estimator. ``"hole"``: plain autodiff through the composite, which
-    zeroes it outside the hole.
-    """
-    check_choice(global_gradient, "global_gradient", GLOBAL_GRADIENTS)
-    if global_gradient == "hole":
-        return completed
-    return ops.stop_gradient(completed) + (output - ops.stop_gradient(output))
+from gan_papers.face_completion.batches import DISCRIMINATOR_BATCHES, split_batch, unpack_faces
+from gan_papers.face_completion.completion import GLOBAL_GRADIENTS as GLOBAL_GRADIENTS
+from gan_papers.face_completion.completion import check_completion_inputs, complete
+from gan_papers.face_completion.completion import composite as composite
+from gan_papers.face_completion.completion import global_input as global_input
+from gan_papers.face_completion.completion import noise_filled as noise_filled
+from gan_papers.face_completion.losses import RECONSTRUCTION_KINDS, REDUCTIONS
+from gan_papers.face_completion.objective import PAPER_LAMBDAS as PAPER_LAMBDAS
+from gan_papers.face_completion.objective import generator_terms, loss_weights, total_loss
+from gan_papers.face_completion.patches import random_hole_masks
+from gan_papers.face_completion.stages import STAGES as STAGES
+from gan_papers.face_completion.stages import check_stage, discriminator_steps, from_stage
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
@@ -115,11 +63,23 @@ class FaceCompletionGAN(GANModel):
             step) or ``"separate"`` (``demo_GFC_training.m``: they step first, on the faces at
             even places of each batch; G on those at odd places). Every profile uses
             ``"shared"``: see ``config``.
-        stage: the stage to start in (1, 2 or 3).
+        stage: the stage to start in (1, 2 or 3); see ``stages``.
         seed: seeds the noise fill and the random holes.
+
+    Logs (epoch means): ``loss`` (L of eq. 3), its four terms, each discriminator's loss (0 before
+    its stage) and ``stage``.
     """
 
     SUBMODELS = ("generator", "local_discriminator", "global_discriminator", "parser")
+    TRACKERS = (
+        "loss",  # L, what the generator minimises
+        "reconstruction_loss",
+        "local_adversarial_loss",
+        "global_adversarial_loss",
+        "parsing_loss",
+        "local_d_loss",
+        "global_d_loss",
+    )
 
     def __init__(
         self,
@@ -174,21 +134,8 @@ class FaceCompletionGAN(GANModel):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.stage = keras.Variable(
-            _check_stage(stage), dtype="int32", trainable=False, name="stage"
+            check_stage(stage), dtype="int32", trainable=False, name="stage"
         )
-        self.trackers = {
-            name: keras.metrics.Mean(name=name)
-            for name in (
-                "loss",  # L, what the generator minimises
-                "reconstruction_loss",
-                "local_adversarial_loss",
-                "global_adversarial_loss",
-                "parsing_loss",
-                "local_d_loss",
-                "global_d_loss",
-            )
-        }
-        self.built = True
 
     # ------------------------------------------------------------------ set-up
     def compile(self, g_optimizer=None, local_d_optimizer=None, global_d_optimizer=None, **kwargs):
@@ -214,15 +161,11 @@ class FaceCompletionGAN(GANModel):
 
     def set_stage(self, stage):
         """Switch to training stage 1, 2 or 3 (takes effect at the next step)."""
-        self.stage.assign(_check_stage(stage))
+        self.stage.assign(check_stage(stage))
 
     @property
     def current_stage(self):
         return int(self.stage.numpy())
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
 
     def get_config(self):
         return {
@@ -254,79 +197,31 @@ class FaceCompletionGAN(GANModel):
         The generator's output is linear (the authors' code), so the hole may hold values outside
         [-1, 1]; here they are clipped to the image range, as saving an image would.
         """
-        from gan_papers.common.masks import check_mask
-        from gan_papers.common.validation import check_image_batch
-
-        check_image_batch(faces, "faces")
-        check_mask(masks, "masks", like=faces)
-        expected = (self.image_size, self.image_size, 3)
-        if tuple(np.shape(faces)[1:]) != expected:
-            raise ValueError(
-                f"`faces` must be of the generator's size {expected}; received shape "
-                f"{tuple(np.shape(faces))}."
-            )
-        if np.shape(masks)[0] != np.shape(faces)[0]:
-            raise ValueError(
-                f"`masks` must have one mask per face; received {np.shape(masks)[0]} masks for "
-                f"{np.shape(faces)[0]} faces."
-            )
+        check_completion_inputs(faces, masks, self.image_size)
         completed = ops.convert_to_numpy(self([faces, masks], training=False))
         return np.clip(completed, -1.0, 1.0)
 
     # ------------------------------------------------------------------ training
     def _weights(self):
-        """lambda_1..3 in the conventions of the two pixel-summed losses (see ``losses``).
-
-        The paper's lambdas go with L_r and L_p both summed over the pixels. A per-element mean L_r is
-        that sum over D_r = H*W*3 and a per-pixel mean L_p that sum over D_p = H*W; dividing the whole
-        objective by D_r (a constant: the same minimiser) gives
-        L_r/D_r + (l1/D_r) L_a1 + (l2/D_r) L_a2 + (l3 D_p/D_r) (L_p/D_p), hence the rescaled lambdas.
-        With both means that is l1/(H*W*3), l2/(H*W*3), l3/3.
-        """
-        pixels = float(self.image_size * self.image_size)
-        d_r = pixels * 3.0 if self.reconstruction_reduction == "mean" else 1.0
-        d_p = pixels if self.parsing_reduction == "mean" else 1.0
-        lambda_local, lambda_global, lambda_parsing = self.lambdas
-        return lambda_local / d_r, lambda_global / d_r, lambda_parsing * d_p / d_r
+        """lambda_1..3 for this model's reductions (``objective.loss_weights``)."""
+        return loss_weights(
+            self.lambdas, self.image_size, self.reconstruction_reduction, self.parsing_reduction
+        )
 
     def _unpack(self, data):
-        """``faces``, or ``(faces, masks)`` as ``fit``/``train_on_batch``/``evaluate`` hand them
-        (also ``x=[faces, masks]``, the inputs ``call`` takes); masks drawn when not given."""
-        x, masks, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        if sample_weight is not None:
-            raise ValueError(
-                "FaceCompletionGAN takes faces, or (faces, masks), and no sample weights; "
-                f"received sample weights of shape {tuple(sample_weight.shape)}."
-            )
-        if masks is None and isinstance(x, tuple | list):
-            if len(x) != 2:
-                raise ValueError(
-                    f"`x` must be faces, or [faces, masks]; received a sequence of {len(x)}."
-                )
-            x, masks = x
-        shape = tuple(x.shape)
-        if len(shape) != 4 or shape[1:] != (self.image_size, self.image_size, 3):
-            raise ValueError(
-                f"The training data must be faces of shape (batch, {self.image_size}, "
-                f"{self.image_size}, 3) in [-1, 1], optionally with masks; received {shape}."
-            )
-        faces = ops.cast(x, "float32")
+        """``(faces, masks)`` of a step (``batches.unpack_faces``), masks drawn when not given."""
+        faces, masks = unpack_faces(data, self.image_size)
         if masks is None:
-            masks = draw_per_replica(
+            masks = self.draw(
                 lambda n: random_hole_masks(
                     n, self.image_size, self.hole_size, self.seed_generator
                 ),
                 ops.shape(faces)[0],
             )
-        elif tuple(masks.shape[1:]) != (self.image_size, self.image_size, 1):
-            raise ValueError(
-                f"Training masks must have shape (batch, {self.image_size}, {self.image_size}, 1); "
-                f"received {tuple(masks.shape)}."
-            )
         return faces, ops.cast(masks, "float32")
 
     def _noise(self, batch_size):
-        return draw_per_replica(
+        return self.draw(
             lambda n: keras.random.uniform(
                 (n, self.image_size, self.image_size, 3), -1.0, 1.0, seed=self.seed_generator
             ),
@@ -334,188 +229,57 @@ class FaceCompletionGAN(GANModel):
         )
 
     def _complete(self, faces, masks, noise, training):
-        """G's output, the composite, and the patches (real, fake) the local discriminator sees."""
-        output = ops.cast(
-            self.generator(noise_filled(faces, masks, noise), training=training), "float32"
-        )
-        completed = composite(faces, masks, output)
-        rows, cols = patch_origin(masks, self.patch_size)
-        real_patches = crop_patches(faces, rows, cols, self.patch_size)
-        fake_patches = crop_patches(completed, rows, cols, self.patch_size)
-        return output, completed, real_patches, fake_patches
-
-    def _generator_terms(self, faces, masks, noise, training):
-        """The four terms of eq. 3 for G (0 before their stage), G's output and the completions."""
-        stage = self.stage
-        zero = ops.zeros((), "float32")
-        output, completed, real_patches, fake_patches = self._complete(
-            faces, masks, noise, training
-        )
-        l_r = reconstruction_loss(output, faces, self.reconstruction, self.reconstruction_reduction)
-        l_local = tf.cond(
-            stage >= 2,
-            lambda: generator_loss(self.local_discriminator(fake_patches, training=training)),
-            lambda: zero,
-        )
-        l_global = tf.cond(
-            stage >= 3,
-            lambda: generator_loss(
-                self.global_discriminator(
-                    global_input(output, completed, self.global_gradient), training=training
-                )
-            ),
-            lambda: zero,
-        )
-        l_p = tf.cond(
-            stage >= 3,
-            lambda: parsing_loss(
-                self.parser(completed, training=False),
-                parsing_labels(self.parser(faces, training=False)),
-                self.parsing_reduction,
-            ),
-            lambda: zero,
-        )
-        terms = {
-            "reconstruction_loss": l_r,
-            "local_adversarial_loss": l_local,
-            "global_adversarial_loss": l_global,
-            "parsing_loss": l_p,
-        }
-        return terms, (output, completed, real_patches, fake_patches)
-
-    def _loss(self, terms):
-        lambda_local, lambda_global, lambda_parsing = self._weights()
-        return (
-            terms["reconstruction_loss"]
-            + lambda_local * terms["local_adversarial_loss"]
-            + lambda_global * terms["global_adversarial_loss"]
-            + lambda_parsing * terms["parsing_loss"]
-        )
-
-    def _discriminator_steps(self, faces, completed, real_patches, fake_patches, replicas):
-        """One step of each discriminator from its stage on, on these (fixed) completions."""
-        local_d_loss = self._discriminator_step(
-            self.stage >= 2,
-            self.local_discriminator,
-            self.local_d_optimizer,
-            real_patches,
-            ops.stop_gradient(fake_patches),
-            replicas,
-        )
-        global_d_loss = self._discriminator_step(
-            self.stage >= 3,
-            self.global_discriminator,
-            self.global_d_optimizer,
-            faces,
-            ops.stop_gradient(completed),
-            replicas,
-        )
-        return {"local_d_loss": local_d_loss, "global_d_loss": global_d_loss}
-
-    def _split(self, faces, masks, noise):
-        """(D's part, G's part) of the batch for ``discriminator_batch="separate"``: the faces at
-        even and at odd places. Interleaved rather than halves so that each replica of a mirrored
-        step gives D the same faces as one device does with the global batch."""
-        if faces.shape[0] is not None and faces.shape[0] < 2:
-            raise ValueError(
-                'discriminator_batch="separate" splits each batch into faces for the '
-                "discriminators and faces for the generator: it needs batches of at least 2 "
-                f"faces (per replica); received {faces.shape[0]}."
-            )
-        return (
-            (faces[0::2], masks[0::2], noise[0::2]),
-            (faces[1::2], masks[1::2], noise[1::2]),
-        )
+        return complete(self.generator, faces, masks, noise, self.patch_size, training)
 
     def train_step(self, data):
+        """G's step on eq. 3 with the terms of its stage; each discriminator's from its stage on."""
         faces, masks = self._unpack(data)
-        replicas = replicas_in_sync()  # means over this replica's batch, see replicas_in_sync
         noise = self._noise(ops.shape(faces)[0])
         if self.discriminator_batch == "separate":
             # demo_GFC_training.m: the discriminators first step on faces, holes and noise of their
             # own, then G steps on the other faces against the updated discriminators.
-            (d_faces, d_masks, d_noise), (faces, masks, noise) = self._split(faces, masks, noise)
-            _, d_completed, d_real, d_fake = self._complete(d_faces, d_masks, d_noise, True)
-            d_losses = self._discriminator_steps(d_faces, d_completed, d_real, d_fake, replicas)
+            (d_faces, d_masks, d_noise), (faces, masks, noise) = split_batch(faces, masks, noise)
+            d_completion = self._complete(d_faces, d_masks, d_noise, training=True)
+            d_losses = discriminator_steps(self, d_faces, d_completion)
 
-        g_vars = self.generator.trainable_variables
         with tf.GradientTape() as g_tape:
-            terms, (_, completed, real_patches, fake_patches) = self._generator_terms(
-                faces, masks, noise, training=True
-            )
-            loss = self._loss(terms)
-            objective = scale_loss(self.g_optimizer, loss / replicas)
-        self.g_optimizer.apply(g_tape.gradient(objective, g_vars), g_vars)
+            c = self._complete(faces, masks, noise, training=True)  # G's completion
+            terms = generator_terms(self, faces, c, training=True)  # L_r, L_a1, L_a2 (eq. 1), L_p
+            loss = total_loss(terms, self._weights())  # L, eq. 3
+            g_objective = self.objective(self.g_optimizer, loss)
+        self.descend(self.g_optimizer, g_tape, g_objective, self.generator)
 
         if self.discriminator_batch == "shared":
             # The discriminators learn from the same (pre-update) completions G was judged on.
-            d_losses = self._discriminator_steps(
-                faces, completed, real_patches, fake_patches, replicas
-            )
-        return self._log({"loss": loss, **terms, **d_losses})
+            d_losses = discriminator_steps(self, faces, c)
+        return self.record(loss=loss, **terms, **d_losses)
 
     def test_step(self, data):
         """The losses of ``train_step`` on ``data`` (the whole batch), without any update."""
         faces, masks = self._unpack(data)
-        noise = self._noise(ops.shape(faces)[0])
-        terms, (_, completed, real_patches, fake_patches) = self._generator_terms(
-            faces, masks, noise, training=False
-        )
-        zero = ops.zeros((), "float32")
+        c = self._complete(faces, masks, self._noise(ops.shape(faces)[0]), training=False)
+        terms = generator_terms(self, faces, c, training=False)
 
         def d_loss(discriminator, real, fake):
             return discriminator_loss(
                 discriminator(real, training=False), discriminator(fake, training=False)
             )
 
-        local_d_loss = tf.cond(
-            self.stage >= 2,
-            lambda: d_loss(self.local_discriminator, real_patches, fake_patches),
-            lambda: zero,
-        )
-        global_d_loss = tf.cond(
-            self.stage >= 3,
-            lambda: d_loss(self.global_discriminator, faces, completed),
-            lambda: zero,
-        )
-        return self._log(
-            {
-                "loss": self._loss(terms),
-                **terms,
-                "local_d_loss": local_d_loss,
-                "global_d_loss": global_d_loss,
-            }
+        return self.record(
+            loss=total_loss(terms, self._weights()),
+            **terms,
+            local_d_loss=from_stage(
+                self.stage,
+                2,
+                lambda: d_loss(self.local_discriminator, c.real_patches, c.fake_patches),
+            ),
+            global_d_loss=from_stage(
+                self.stage, 3, lambda: d_loss(self.global_discriminator, faces, c.completed)
+            ),
         )
 
-    def _log(self, values):
-        for name, value in values.items():
-            self.trackers[name].update_state(value)
-        logs = {name: tracker.result() for name, tracker in self.trackers.items()}
+    def record(self, **values):
+        """``GANModel.record``, and the stage the step trained in (``stage``)."""
+        logs = super().record(**values)
         logs["stage"] = ops.convert_to_tensor(self.stage)
         return logs
-
-    @staticmethod
-    def _discriminator_step(active, discriminator, optimizer, real, fake, replicas):
-        """One step of ``discriminator`` if ``active`` (a bool tensor): its loss, or 0 without a step."""
-        d_vars = discriminator.trainable_variables
-
-        def gradients():
-            with tf.GradientTape() as tape:
-                d_loss = discriminator_loss(
-                    discriminator(real, training=True), discriminator(fake, training=True)
-                )
-                objective = scale_loss(optimizer, d_loss / replicas)
-            return d_loss, tape.gradient(objective, d_vars)
-
-        def skipped():
-            return ops.zeros((), "float32"), [ops.zeros_like(v) for v in d_vars]
-
-        d_loss, grads = tf.cond(active, gradients, skipped)
-        apply_if(active, optimizer, grads, d_vars)
-        return d_loss
-
-
-def _check_stage(stage):
-    if isinstance(stage, bool) or not isinstance(stage, int | np.integer) or stage not in STAGES:
-        raise ValueError(f"`stage` must be 1, 2 or 3; received {stage!r}.")
-    return int(stage)

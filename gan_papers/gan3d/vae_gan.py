@@ -22,7 +22,6 @@ import tensorflow as tf
 from keras import ops
 
 from gan_papers.common.losses import generator_loss
-from gan_papers.common.training import draw_per_replica, replicas_in_sync, scale_loss
 from gan_papers.common.validation import check_choice, check_image_batch, check_non_negative
 from gan_papers.gan3d.encoder import reparameterize
 from gan_papers.gan3d.model import (
@@ -221,7 +220,7 @@ class VAEGAN3D(GAN3D):
 
     def eps(self, batch_size):
         """The sampler's eps ~ N(0, I) for a batch (drawn after the batch's codes z)."""
-        return draw_per_replica(
+        return self.draw(
             lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator),
             batch_size,
         )
@@ -237,45 +236,37 @@ class VAEGAN3D(GAN3D):
         kl = kl_divergence(mu, log_var, self.prior)
         recon = reconstruction_loss(reconstruction, voxels, self.reconstruction_norm)
         loss = logs["g_loss"] + self.alpha1 * kl + self.alpha2 * recon
-        return self._log({**logs, "loss": loss, "kl_loss": kl, "reconstruction_loss": recon})
+        return self.record(**logs, loss=loss, kl_loss=kl, reconstruction_loss=recon)
 
     def train_step(self, data):
+        """D's step as ``GAN3D``'s; then E's and G's on L_EG = L_G + alpha1 L_KL + alpha2 L_recon."""
         images, voxels = self._unpack(data)
-        replicas = replicas_in_sync()
         batch = tf.shape(voxels)[0]
-        z = self.latents(batch)
-        eps = self.eps(batch)
+        z = self.latents(batch)  # z ~ p(z), for the adversarial term
+        eps = self.eps(batch)  # the sampler's noise, for E's codes
         # Persistent: E and G each take their gradient, each scaled by its own optimizer.
-        tape = tf.GradientTape(persistent=True)
-        with tape:
-            fake = self.add_instance_noise(self.generator(z, training=True))
-        d_loss, accuracy, updated = self._discriminator_step(
-            self.add_instance_noise(voxels), ops.stop_gradient(fake), replicas
-        )
-        with tape:
-            g_loss = generator_loss(self.discriminator(fake, training=True))
-            mu, log_var = self.encoder(images, training=True)
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.add_instance_noise(self.generator(z, training=True))  # G(z)
+            with tape.stop_recording():  # D's step is no part of E's and G's gradients
+                d_loss, accuracy, updated = self._discriminator_step(
+                    self.add_instance_noise(voxels), ops.stop_gradient(fake)
+                )
+            g_loss = generator_loss(self.discriminator(fake, training=True))  # -log D(G(z)), eq. 1
+            mu, log_var = self.encoder(images, training=True)  # q(z | y)
             reconstruction = self.generator(reparameterize(mu, log_var, eps), training=True)
-            kl = kl_divergence(mu, log_var, self.prior)
-            recon = reconstruction_loss(reconstruction, voxels, self.reconstruction_norm)
-            loss = g_loss + self.alpha1 * kl + self.alpha2 * recon
-            g_objective = scale_loss(self.g_optimizer, loss / replicas)
-            e_objective = scale_loss(self.e_optimizer, loss / replicas)
-        g_vars = self.generator.trainable_variables
-        e_vars = self.encoder.trainable_variables
-        g_grads = tape.gradient(g_objective, g_vars)
-        e_grads = tape.gradient(e_objective, e_vars)
-        del tape
-        self.g_optimizer.apply(g_grads, g_vars)
-        self.e_optimizer.apply(e_grads, e_vars)
-        return self._log(
-            {
-                "loss": loss,
-                "g_loss": g_loss,
-                "kl_loss": kl,
-                "reconstruction_loss": recon,
-                "d_loss": d_loss,
-                "d_accuracy": accuracy,
-                "d_updated": ops.cast(updated, "float32"),
-            }
+            kl = kl_divergence(mu, log_var, self.prior)  # L_KL, eq. 3
+            recon = reconstruction_loss(reconstruction, voxels, self.reconstruction_norm)  # eq. 4
+            loss = g_loss + self.alpha1 * kl + self.alpha2 * recon  # L_EG: eq. 2 without D's part
+            g_objective = self.objective(self.g_optimizer, loss)
+            e_objective = self.objective(self.e_optimizer, loss)
+        self.descend(self.g_optimizer, tape, g_objective, self.generator)
+        self.descend(self.e_optimizer, tape, e_objective, self.encoder)
+        return self.record(
+            loss=loss,
+            g_loss=g_loss,
+            kl_loss=kl,
+            reconstruction_loss=recon,
+            d_loss=d_loss,
+            d_accuracy=accuracy,
+            d_updated=ops.cast(updated, "float32"),
         )

@@ -15,7 +15,6 @@ from keras import ops
 
 from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss, generator_loss
-from gan_papers.common.training import draw_per_replica, replicas_in_sync, scale_loss
 from gan_papers.common.validation import check_positive_int
 
 # The codes ``test_step`` judges G on: fixed, so that evaluation does not consume training codes.
@@ -24,6 +23,11 @@ EVAL_SEED = 1234
 
 def _default_optimizer():
     return keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+
+def _mean_probability(logits):
+    """D's mean probability sigma(logit) over a batch (float32 under any precision policy)."""
+    return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
@@ -35,6 +39,10 @@ class DCGAN(GANModel):
     and the rest (labels) is ignored. Calling the model maps codes z to images; ``sample(n)`` draws
     n images from the prior.
 
+    Logs (epoch means): ``d_loss``, ``g_loss``, and ``d_real`` / ``d_fake``, D's mean probability
+    on the real and the generated images before its update (0.5 / 0.5 at equilibrium, 1 / 0 when D
+    wins).
+
     Args:
         generator: z (B, latent_dim) -> images (B, H, W, 3) in [-1, 1].
         discriminator: images (B, H, W, 3) -> logits (B, 1).
@@ -42,6 +50,8 @@ class DCGAN(GANModel):
             The seed generator's state is saved with the weights, so a resumed run draws the same
             codes as an uninterrupted one.
     """
+
+    TRACKERS = ("d_loss", "g_loss", "d_real", "d_fake")
 
     def __init__(self, generator, discriminator, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -58,12 +68,6 @@ class DCGAN(GANModel):
         self.latent_dim = int(generator.input_shape[-1])
         self.image_shape = g_shape
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.d_real_tracker = keras.metrics.Mean(name="d_real")
-        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
-        # The sub-models are built, so this wrapper is too; BackupAndRestore and save_weights need it.
-        self.built = True
 
     def call(self, z, training=False):
         """G(z): codes (B, latent_dim) -> images (B, H, W, 3) in [-1, 1]."""
@@ -92,10 +96,6 @@ class DCGAN(GANModel):
             g_optimizer or _default_optimizer(), d_optimizer or _default_optimizer(), **kwargs
         )
 
-    @property
-    def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
-
     def latents(self, batch_size):
         """The codes z ~ U[-1, 1]^latent_dim that ``train_step`` uses for a batch of ``batch_size``.
 
@@ -109,7 +109,7 @@ class DCGAN(GANModel):
         """
         if isinstance(batch_size, int):
             batch_size = check_positive_int(batch_size, "batch_size")
-        return draw_per_replica(
+        return self.draw(
             lambda n: keras.random.uniform(
                 (n, self.latent_dim), minval=-1.0, maxval=1.0, seed=self.seed_generator
             ),
@@ -138,35 +138,32 @@ class DCGAN(GANModel):
         return ops.cast(images, "float32")
 
     def train_step(self, data):
+        """D's step, then G's step against the updated D, on the same codes z (Algorithm 1, k = 1)."""
         images = self._images(data)
-        # Means over this replica's batch; see replicas_in_sync for why they are divided.
-        replicas = replicas_in_sync()
-        z = self.latents(tf.shape(images)[0])
-        g_vars = self.generator.trainable_variables
-        d_vars = self.discriminator.trainable_variables
-
+        z = self.latents(tf.shape(images)[0])  # z ~ U[-1, 1]^latent_dim
         fake = self.generator(z, training=True)
         with tf.GradientTape() as d_tape:
             real_logits = self.discriminator(images, training=True)
             fake_logits = self.discriminator(fake, training=True)
+            # L_D = -log D(x) - log(1 - D(G(z))): minus D's side of Goodfellow et al.'s eq. 1
             d_loss = discriminator_loss(real_logits, fake_logits)
-            d_objective = scale_loss(self.d_optimizer, d_loss / replicas)
-        self.d_optimizer.apply(d_tape.gradient(d_objective, d_vars), d_vars)
+            d_objective = self.objective(self.d_optimizer, d_loss)
+        self.descend(self.d_optimizer, d_tape, d_objective, self.discriminator)
 
         # D in training mode here too, as in DCGAN: it judges this batch of fakes with the batch's
         # own statistics, as it did in its own step.
         with tf.GradientTape() as g_tape:
             g_logits = self.discriminator(self.generator(z, training=True), training=True)
+            # L_G = -log D(G(z)): the non-saturating form of G's side of eq. 1 (Section 3)
             g_loss = generator_loss(g_logits)
-            g_objective = scale_loss(self.g_optimizer, g_loss / replicas)
-        self.g_optimizer.apply(g_tape.gradient(g_objective, g_vars), g_vars)
-
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
-        # D's mean probabilities before its update: 0.5 / 0.5 at equilibrium, 1 / 0 if D wins.
-        self.d_real_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))))
-        self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32"))))
-        return {m.name: m.result() for m in self.metrics}
+            g_objective = self.objective(self.g_optimizer, g_loss)
+        self.descend(self.g_optimizer, g_tape, g_objective, self.generator)
+        return self.record(
+            d_loss=d_loss,
+            g_loss=g_loss,
+            d_real=_mean_probability(real_logits),
+            d_fake=_mean_probability(fake_logits),
+        )
 
     def test_step(self, data):
         """D's and G's losses on ``data`` without an update, both networks in inference mode.
@@ -176,7 +173,7 @@ class DCGAN(GANModel):
         evaluations of the same weights agree.
         """
         images = self._images(data)
-        z = draw_per_replica(
+        z = self.draw(
             lambda n: keras.random.uniform(
                 (n, self.latent_dim), minval=-1.0, maxval=1.0, seed=EVAL_SEED
             ),
@@ -184,11 +181,12 @@ class DCGAN(GANModel):
         )
         real_logits = self.discriminator(images, training=False)
         fake_logits = self.discriminator(self.generator(z, training=False), training=False)
-        self.d_loss_tracker.update_state(discriminator_loss(real_logits, fake_logits))
-        self.g_loss_tracker.update_state(generator_loss(fake_logits))
-        self.d_real_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))))
-        self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32"))))
-        return {m.name: m.result() for m in self.metrics}
+        return self.record(
+            d_loss=discriminator_loss(real_logits, fake_logits),
+            g_loss=generator_loss(fake_logits),
+            d_real=_mean_probability(real_logits),
+            d_fake=_mean_probability(fake_logits),
+        )
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}

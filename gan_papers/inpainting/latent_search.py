@@ -12,6 +12,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from gan_papers.common.gan_model import StepModel
 from gan_papers.common.training import scale_loss
 from gan_papers.common.validation import check_choice, check_positive_int
 from gan_papers.inpainting.losses import (
@@ -35,7 +36,7 @@ class _Frozen:
         self.discriminator = discriminator
 
 
-class LatentSearch(keras.Model):
+class LatentSearch(StepModel):
     """The latent search for one batch of ``batch_size`` corrupted images.
 
     Args:
@@ -53,8 +54,10 @@ class LatentSearch(keras.Model):
     ``train_on_batch(corrupted, mask)``); ``evaluate`` reports the objective without a step.
     ``discriminator`` is read in inference mode: pass one whose batch-norm statistics are
     calibrated (``gan_papers.inpainting.calibration``), as ``SemanticInpainter`` does when given
-    ``calibration_images``.
+    ``calibration_images``. Logs: ``context_loss``, ``prior_loss`` and their sum ``loss``.
     """
+
+    TRACKERS = ("context_loss", "prior_loss", "loss")
 
     def __init__(
         self,
@@ -82,14 +85,6 @@ class LatentSearch(keras.Model):
             initializer=keras.initializers.RandomUniform(-1.0, 1.0, seed=seed),
             name="z",
         )
-        self.context_tracker = keras.metrics.Mean(name="context_loss")
-        self.prior_tracker = keras.metrics.Mean(name="prior_loss")
-        self.loss_tracker = keras.metrics.Mean(name="loss")
-        self.built = True
-
-    @property
-    def metrics(self):
-        return [self.context_tracker, self.prior_tracker, self.loss_tracker]
 
     def call(self, z=None, training=False):
         """G(z) for the current codes (or for ``z``)."""
@@ -107,30 +102,27 @@ class LatentSearch(keras.Model):
         return context_loss(generated, corrupted, weights), prior_loss(logits, self.lam, self.prior)
 
     def train_step(self, data):
+        """One projected descent step on z for the objective of eq. 4."""
         # fit on a dataset of pairs hands (x, y); train_on_batch and evaluate hand (x, y, None).
         corrupted, mask, _ = keras.utils.unpack_x_y_sample_weight(data)
         with tf.GradientTape() as tape:
+            # L_c(z | y, M) (eq. 2) and L_p(z) (eq. 3), one per code
             l_c, l_p = self.objective(corrupted, mask)
             # A sum over images, not a mean: each z's gradient is that of its own image's loss,
-            # whatever the batch size, as when images are searched one at a time.
+            # whatever the batch size, as when images are searched one at a time (eq. 4).
             total = ops.sum(l_c + l_p)
-        gradients = tape.gradient(scale_loss(self.optimizer, total), [self.z])
-        self.optimizer.apply(gradients, [self.z])
+            # Scaled up under mixed_float16's LossScaleOptimizer (whose apply scales back).
+            scaled = scale_loss(self.optimizer, total)
+        self.optimizer.apply(tape.gradient(scaled, [self.z]), [self.z])
         # Projected descent: keep z in the support of its U[-1, 1] prior.
         self.z.assign(ops.clip(self.z, -1.0, 1.0))
-        self.context_tracker.update_state(l_c)
-        self.prior_tracker.update_state(l_p)
-        self.loss_tracker.update_state(l_c + l_p)
-        return {m.name: m.result() for m in self.metrics}
+        return self.record(context_loss=l_c, prior_loss=l_p, loss=l_c + l_p)
 
     def test_step(self, data):
         """The objective for the current codes, without a step (``evaluate``)."""
         corrupted, mask, _ = keras.utils.unpack_x_y_sample_weight(data)
         l_c, l_p = self.objective(corrupted, mask)
-        self.context_tracker.update_state(l_c)
-        self.prior_tracker.update_state(l_p)
-        self.loss_tracker.update_state(l_c + l_p)
-        return {m.name: m.result() for m in self.metrics}
+        return self.record(context_loss=l_c, prior_loss=l_p, loss=l_c + l_p)
 
     def reset(self):
         """Draw fresh starting codes z ~ U[-1, 1] (the optimiser's state is not reset)."""

@@ -11,6 +11,9 @@ step, in one of two orders (``update``):
   statistics twice); D judges it again after its update, which is what G's gradient sees;
 - ``"simultaneous"`` (a deviation): both gradients come from one forward pass through the same D,
   then both networks step; one D pass fewer per step.
+
+G's tape records G's forward pass and G's loss; with ``"alternating"`` it stops recording over D's
+step in between, which G's gradient does not go through.
 """
 
 import keras
@@ -19,7 +22,6 @@ from keras import ops
 
 from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss, generator_loss
-from gan_papers.common.training import replicas_in_sync, scale_loss
 from gan_papers.common.validation import check_choice
 from gan_papers.srgan.content_loss import ContentLoss
 
@@ -34,6 +36,9 @@ class SRGAN(GANModel):
     and GAN training from scratch tends to fail. ``fit`` takes a dataset of ``(lr, hr)`` pairs, LR in
     [0, 1] and HR in [-1, 1] (e.g. ``gan_papers.data.sr_dataset``). Calling the model super-resolves.
 
+    Logs (epoch means): ``content_loss`` (l_X^SR), ``adversarial_loss`` (l_Gen^SR),
+    ``perceptual_loss`` (l^SR) and ``d_loss``.
+
     Args:
         generator: LR -> SR model.
         discriminator: HR-sized image -> logit model.
@@ -43,6 +48,8 @@ class SRGAN(GANModel):
             docstring.
     """
 
+    TRACKERS = ("content_loss", "adversarial_loss", "perceptual_loss", "d_loss")
+
     def __init__(
         self, generator, discriminator, adversarial_weight=1e-3, update="alternating", **kwargs
     ):
@@ -51,12 +58,6 @@ class SRGAN(GANModel):
         self.discriminator = discriminator
         self.adversarial_weight = float(adversarial_weight)
         self.update = check_choice(update, "update", UPDATES)
-        self.content_tracker = keras.metrics.Mean(name="content_loss")
-        self.adversarial_tracker = keras.metrics.Mean(name="adversarial_loss")
-        self.perceptual_tracker = keras.metrics.Mean(name="perceptual_loss")
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        # The sub-models are built, so this wrapper is too; BackupAndRestore and save_weights need it.
-        self.built = True
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
@@ -86,35 +87,6 @@ class SRGAN(GANModel):
             g_optimizer, d_optimizer, compile_arguments={"content_loss": content_loss}, **kwargs
         )
 
-    @property
-    def metrics(self):
-        return [
-            self.content_tracker,
-            self.adversarial_tracker,
-            self.perceptual_tracker,
-            self.d_loss_tracker,
-        ]
-
-    def _generator_losses(self, hr, sr, fake_logits):
-        content = ops.mean(self.content_loss.call(hr, sr))
-        adversarial = generator_loss(fake_logits)
-        perceptual = content + self.adversarial_weight * adversarial
-        return content, adversarial, perceptual
-
-    def _compute_losses(self, lr, hr, training):
-        sr = self.generator(lr, training=training)
-        real_logits = self.discriminator(hr, training=training)
-        fake_logits = self.discriminator(sr, training=training)
-        d_loss = discriminator_loss(real_logits, fake_logits)
-        return (d_loss, *self._generator_losses(hr, sr, fake_logits))
-
-    def _log(self, d_loss, content, adversarial, perceptual):
-        self.content_tracker.update_state(content)
-        self.adversarial_tracker.update_state(adversarial)
-        self.perceptual_tracker.update_state(perceptual)
-        self.d_loss_tracker.update_state(d_loss)
-        return {m.name: m.result() for m in self.metrics}
-
     @staticmethod
     def _unpack(data):
         # Keras hands (x, y, sample_weight) (train_on_batch, fit on arrays) or (x, y) (a dataset).
@@ -127,49 +99,51 @@ class SRGAN(GANModel):
         return lr, hr
 
     def train_step(self, data):
+        """One D step on eq. 2 and one G step on eq. 3, in the order ``update`` names."""
         lr, hr = self._unpack(data)
-        if self.update == "alternating":
-            return self._alternating_step(lr, hr)
-        return self._simultaneous_step(lr, hr)
-
-    def _alternating_step(self, lr, hr):
-        replicas = replicas_in_sync()
-        g_vars = self.generator.trainable_variables
-        d_vars = self.discriminator.trainable_variables
-        # G's tape records its forward pass, pauses over D's step, and takes up D's new judgement.
-        g_tape = tf.GradientTape()
-        with g_tape:
-            sr = self.generator(lr, training=True)
-        with tf.GradientTape() as d_tape:
-            real_logits = self.discriminator(hr, training=True)
-            fake_logits = self.discriminator(ops.stop_gradient(sr), training=True)
-            d_loss = discriminator_loss(real_logits, fake_logits)
-            d_objective = scale_loss(self.d_optimizer, d_loss / replicas)
-        self.d_optimizer.apply(d_tape.gradient(d_objective, d_vars), d_vars)
-        with g_tape:
-            content, adversarial, perceptual = self._generator_losses(
-                hr, sr, self.discriminator(sr, training=True)
-            )
-            g_objective = scale_loss(self.g_optimizer, perceptual / replicas)
-        self.g_optimizer.apply(g_tape.gradient(g_objective, g_vars), g_vars)
-        return self._log(d_loss, content, adversarial, perceptual)
-
-    def _simultaneous_step(self, lr, hr):
-        # Means over this replica's batch; see replicas_in_sync for why they are divided.
-        replicas = replicas_in_sync()
-        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            d_loss, content, adversarial, perceptual = self._compute_losses(lr, hr, training=True)
-            g_objective = scale_loss(self.g_optimizer, perceptual / replicas)
-            d_objective = scale_loss(self.d_optimizer, d_loss / replicas)
-        g_vars = self.generator.trainable_variables
-        d_vars = self.discriminator.trainable_variables
-        self.g_optimizer.apply(g_tape.gradient(g_objective, g_vars), g_vars)
-        self.d_optimizer.apply(d_tape.gradient(d_objective, d_vars), d_vars)
-        return self._log(d_loss, content, adversarial, perceptual)
+        alternating = self.update == "alternating"
+        with tf.GradientTape() as g_tape:
+            sr = self.generator(lr, training=True)  # I^SR = G(I^LR)
+            with tf.GradientTape() as d_tape:
+                real_logits = self.discriminator(hr, training=True)
+                fake_logits = self.discriminator(sr, training=True)
+                # -log D(I^HR) - log(1 - D(G(I^LR))): D's side of eq. 2
+                d_loss = discriminator_loss(real_logits, fake_logits)
+                d_objective = self.objective(self.d_optimizer, d_loss)
+            if alternating:
+                # D steps first (no part of G's gradient); G is judged by the updated D.
+                with g_tape.stop_recording():
+                    self.descend(self.d_optimizer, d_tape, d_objective, self.discriminator)
+                fake_logits = self.discriminator(sr, training=True)
+            content = ops.mean(self.content_loss.call(hr, sr))  # l_X^SR, eq. 4 (MSE) or 5 (VGG)
+            adversarial = generator_loss(fake_logits)  # l_Gen^SR = -log D(G(I^LR)), eq. 6
+            perceptual = content + self.adversarial_weight * adversarial  # l^SR, eq. 3
+            g_objective = self.objective(self.g_optimizer, perceptual)
+        self.descend(self.g_optimizer, g_tape, g_objective, self.generator)
+        if not alternating:  # "simultaneous": D steps on the same forward pass, after G
+            self.descend(self.d_optimizer, d_tape, d_objective, self.discriminator)
+        return self._record(content, adversarial, perceptual, d_loss)
 
     def test_step(self, data):
+        """The losses of ``train_step`` on ``data``, both networks in inference mode, no update."""
         lr, hr = self._unpack(data)
-        return self._log(*self._compute_losses(lr, hr, training=False))
+        sr = self.generator(lr, training=False)
+        real_logits = self.discriminator(hr, training=False)
+        fake_logits = self.discriminator(sr, training=False)
+        d_loss = discriminator_loss(real_logits, fake_logits)
+        content = ops.mean(self.content_loss.call(hr, sr))
+        adversarial = generator_loss(fake_logits)
+        return self._record(
+            content, adversarial, content + self.adversarial_weight * adversarial, d_loss
+        )
+
+    def _record(self, content, adversarial, perceptual, d_loss):
+        return self.record(
+            content_loss=content,
+            adversarial_loss=adversarial,
+            perceptual_loss=perceptual,
+            d_loss=d_loss,
+        )
 
     def get_config(self):
         return {
