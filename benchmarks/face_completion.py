@@ -24,7 +24,8 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from benchmarks._common import machine, print_table, time_call, write_json  # noqa: E402
-from gan_papers.face_completion.config import build_face_completion, get_config  # noqa: E402
+from gan_papers.face_completion.config import get_config  # noqa: E402
+from gan_papers.face_completion.recipe import build_face_completion  # noqa: E402
 
 
 def main(argv=None):

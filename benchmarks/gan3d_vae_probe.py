@@ -36,7 +36,8 @@ def main(argv=None):
     from benchmarks._common import print_table
     from gan_papers.data import SHAPE_SPLITS, make_shapes, render_views, shape_dataset
     from gan_papers.gan3d import voxel_iou
-    from gan_papers.gan3d.config import build_vae_gan3d, get_config
+    from gan_papers.gan3d.config import get_config
+    from gan_papers.gan3d.recipe import build_vae_gan3d
 
     keras.utils.set_random_seed(0)
     config = get_config(

@@ -50,7 +50,6 @@ import tensorflow as tf  # noqa: E402
 from benchmarks import poisson_blend  # noqa: E402
 from benchmarks._common import machine, print_table, write_json  # noqa: E402
 from gan_papers.common.masks import make_masks  # noqa: E402
-from gan_papers.inpainting.dcgan import build_discriminator, build_generator  # noqa: E402
 from gan_papers.inpainting.inpainter import DEFAULT_LEARNING_RATE  # noqa: E402
 from gan_papers.inpainting.latent_search import LatentSearch  # noqa: E402
 from gan_papers.inpainting.losses import (  # noqa: E402
@@ -60,6 +59,7 @@ from gan_papers.inpainting.losses import (  # noqa: E402
     importance_weights,
     prior_loss,
 )
+from gan_papers.inpainting.networks import build_discriminator, build_generator  # noqa: E402
 
 SEED = 0
 

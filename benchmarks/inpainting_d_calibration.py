@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 
 from benchmarks._common import machine, print_table, write_json  # noqa: E402
 from gan_papers.data import FACE_SPLITS, face_dataset, render_faces  # noqa: E402
-from gan_papers.inpainting import DCGAN, build_discriminator, build_generator  # noqa: E402
+from gan_papers.inpainting import DCGAN, build_networks  # noqa: E402
 from gan_papers.inpainting.calibration import CALIBRATIONS, calibrate_discriminator  # noqa: E402
 from gan_papers.inpainting.config import get_config  # noqa: E402
 from gan_papers.inpainting.evaluate import discriminator_accuracy  # noqa: E402
@@ -67,8 +67,7 @@ def _mean_realness(discriminator, images):
 
 def _trained_networks(config, seed, steps, cache_dir):
     keras.utils.set_random_seed(seed)
-    generator = build_generator(config.image_size, config.latent_dim, config.g_filters)
-    discriminator = build_discriminator(config.image_size, config.d_filters)
+    generator, discriminator = build_networks(config)
     paths = [
         os.path.join(cache_dir or "", f"{name}_{config.image_size}_{steps}_{seed}.weights.h5")
         for name in ("generator", "discriminator")

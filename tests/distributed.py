@@ -12,6 +12,11 @@ measures it, with a float64 reference). The norm-relative form is well condition
 per-weight relative difference divides by updates that are ~0 (conv biases before a batch norm have
 a zero gradient in exact arithmetic, so their "updates" are pure round-off), and a max over weights
 picks the one worst-rounded entry, which moves with the CPU's instruction set and thread count.
+
+``mirrored_vs_single(initial, single, mirrored, single_history, mirrored_history)`` reports that
+difference with both fits' last logs, as ``tests.gan_case.assert_mirrored_step_matches`` reads them;
+``weights_of``, ``last_logs``, ``updated_tensors(before, after)`` (how many tensors moved more than
+round-off) and ``finite_fit(model, data)`` are there for the body too.
 """
 
 import json
@@ -37,6 +42,25 @@ def update_difference(before, single_after, mirrored_after):
     mirrored = [np.asarray(m, "float64") - b for m, b in zip(mirrored_after, before, strict=True)]
     difference = sum(float(np.sum((m - s) ** 2)) for m, s in zip(mirrored, single))
     return float(np.sqrt(difference / sum(float(np.sum(s ** 2)) for s in single)))
+def last_logs(history):
+    return {k: v[-1] for k, v in getattr(history, "history", history).items()}
+def weights_of(model):
+    return [np.array(w) for w in model.weights]
+def mirrored_vs_single(initial, single, mirrored, single_history, mirrored_history):
+    # What tests.gan_case.assert_mirrored_step_matches checks: the two updates and the last logs.
+    return dict(
+        update_difference=update_difference(initial, weights_of(single), weights_of(mirrored)),
+        single=last_logs(single_history),
+        mirrored=last_logs(mirrored_history),
+    )
+def updated_tensors(before, after):
+    # How many tensors moved by more than 1e-6 of the largest move (more than round-off).
+    updates = [np.asarray(a) - np.asarray(b) for b, a in zip(before, after, strict=True)]
+    largest = max(float(np.abs(u).max()) for u in updates)
+    return sum(float(np.abs(u).max()) > 1e-6 * largest for u in updates)
+def finite_fit(model, data):
+    # One epoch of model.fit(data): whether every logged value is finite.
+    return all(bool(np.isfinite(v)) for v in last_logs(model.fit(data, verbose=0)).values())
 """
 
 

@@ -19,7 +19,7 @@ from keras import layers, ops
 
 from gan_papers.common.validation import check_positive_int
 from gan_papers.data.faces import FACE_CLASSES
-from gan_papers.face_completion.generator import check_image_size, check_widths
+from gan_papers.face_completion.networks import check_image_size, check_widths
 from gan_papers.face_completion.unpooling import MaxPoolingWithIndices, MaxUnpooling
 
 NUM_CLASSES = len(FACE_CLASSES)  # 11, Helen's classes

@@ -9,8 +9,6 @@ are our choice for a GPU. ``demo`` and ``smoke`` shrink everything for a CPU.
 
 import dataclasses
 
-import keras
-
 from gan_papers.common.profiles import config_for, differences_from
 
 
@@ -41,7 +39,7 @@ class GAN3DConfig:
     e_learning_rate: float = 0.0025  # not in the paper: G's
     alpha1: float = 5.0
     alpha2: float = 1e-4
-    prior: str = "normal"  # see gan_papers.gan3d.vae_losses
+    prior: str = "normal"  # see gan_papers.gan3d.losses
     reconstruction_norm: str = "l2"
     vae_train_steps: int = 50_000  # not in the paper: our choice for a GPU
     # Classification with D's features (Section 4.2): pooling, SVM, shapes (ModelNet10's split).
@@ -140,69 +138,3 @@ def get_config(profile=None, **overrides):
 def differences_from_paper(config):
     """Rows (field, paper value, this config's value) where ``config`` deviates from the paper."""
     return differences_from(config, CONFIGS["paper"])
-
-
-def build_networks(config):
-    """``(generator, discriminator)`` with ``config``'s resolution, widths and convolutions."""
-    from gan_papers.gan3d.networks import build_discriminator, build_generator
-
-    generator = build_generator(
-        config.resolution,
-        config.latent_dim,
-        config.g_filters,
-        implementation=config.conv_implementation,
-    )
-    discriminator = build_discriminator(
-        config.resolution, config.d_filters, implementation=config.conv_implementation
-    )
-    return generator, discriminator
-
-
-def build_gan3d(config, seed=None, **compile_kwargs):
-    """A compiled ``GAN3D`` with ``config``'s networks, optimisers and accuracy gate."""
-    from gan_papers.gan3d.model import GAN3D
-
-    model = GAN3D(
-        *build_networks(config),
-        accuracy_threshold=config.accuracy_threshold,
-        accuracy_from=config.accuracy_from,
-        prior=config.gan_prior,
-        instance_noise=config.instance_noise,
-        instance_noise_steps=config.instance_noise_steps,
-        seed=seed,
-    )
-    model.compile(
-        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
-        **compile_kwargs,
-    )
-    return model
-
-
-def build_vae_gan3d(config, seed=None, **compile_kwargs):
-    """A compiled ``VAEGAN3D`` with ``config``'s encoder, networks, loss weights and optimisers."""
-    from gan_papers.gan3d.encoder import build_encoder
-    from gan_papers.gan3d.vae_gan import VAEGAN3D
-
-    model = VAEGAN3D(
-        build_encoder(
-            config.image_size, config.image_channels, config.latent_dim, config.e_filters
-        ),
-        *build_networks(config),
-        alpha1=config.alpha1,
-        alpha2=config.alpha2,
-        prior=config.prior,
-        reconstruction_norm=config.reconstruction_norm,
-        accuracy_threshold=config.accuracy_threshold,
-        accuracy_from=config.accuracy_from,
-        instance_noise=config.instance_noise,
-        instance_noise_steps=config.instance_noise_steps,
-        seed=seed,
-    )
-    model.compile(
-        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
-        e_optimizer=keras.optimizers.Adam(config.e_learning_rate, beta_1=config.beta_1),
-        **compile_kwargs,
-    )
-    return model

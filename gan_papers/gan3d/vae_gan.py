@@ -14,7 +14,7 @@ E and G take their gradients from the one objective L_EG = L_G + alpha1 L_KL + a
 does not depend on G, nor L_G on E). The adversarial term uses prior codes only, as eq. 2 writes it
 (Larsen et al.'s VAE-GAN also shows D the reconstructions; the paper does not say it does).
 
-The KL's prior and the GAN's codes: see ``gan_papers.gan3d.vae_losses`` (default N(0, I) for both).
+The KL's prior and the GAN's codes: see ``gan_papers.gan3d.losses`` (default N(0, I) for both).
 """
 
 import keras
@@ -24,18 +24,18 @@ from keras import ops
 from gan_papers.common.losses import generator_loss
 from gan_papers.common.validation import check_choice, check_image_batch, check_non_negative
 from gan_papers.gan3d.encoder import reparameterize
+from gan_papers.gan3d.losses import (
+    KL_PRIORS,
+    RECONSTRUCTION_NORMS,
+    kl_divergence,
+    reconstruction_loss,
+)
 from gan_papers.gan3d.model import (
     GAN3D,
     PAPER_ACCURACY_THRESHOLD,
     PAPER_BETA_1,
     PAPER_D_LEARNING_RATE,
     PAPER_G_LEARNING_RATE,
-)
-from gan_papers.gan3d.vae_losses import (
-    KL_PRIORS,
-    RECONSTRUCTION_NORMS,
-    kl_divergence,
-    reconstruction_loss,
 )
 
 # Section 4.3, alpha1 = 5 and alpha2 = 1e-4 *(unverified: recalled, not checked against the paper)*.
@@ -64,7 +64,7 @@ class VAEGAN3D(GAN3D):
             *unverified*).
         prior: ``"normal"`` (default: p(z) = N(0, I) for the KL and the GAN's codes) or
             ``"uniform"`` (the GAN's codes U[0, 1], the KL against N(1/2, 1/12)); see
-            ``gan_papers.gan3d.vae_losses``.
+            ``gan_papers.gan3d.losses``.
         reconstruction_norm: ``"l2"`` (eq. 4's ||.||_2) or ``"squared_l2"``.
         accuracy_threshold, accuracy_from, instance_noise, instance_noise_steps, seed: as in
             ``GAN3D``; ``seed`` also seeds the sampler's eps. The instance noise is added to what

@@ -71,7 +71,7 @@ def gan3d(model):
     held-out shapes, their ratio (notebook 04's claim), and how many of the 8 classes the samples'
     nearest shapes cover."""
     from gan_papers.data import SHAPE_SPLITS, make_shapes
-    from gan_papers.gan3d.metrics import nearest_shapes
+    from gan_papers.gan3d.evaluate import nearest_shapes
 
     resolution = model.generator.output_shape[1]
     pool, pool_labels = make_shapes(SHAPE_SPLITS["train"][0] + np.arange(SHAPE_POOL), resolution)

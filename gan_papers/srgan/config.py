@@ -4,7 +4,7 @@
 deviation is a field below, and the notebook prints the table of differences.
 
 Assumptions (not in the paper's text): G's tanh output (the paper draws no output activation; tanh
-bounds the [-1, 1] HR range, ``gan_papers.srgan.generator``), batch norm's momentum and epsilon
+bounds the [-1, 1] HR range, ``gan_papers.srgan.networks``), batch norm's momentum and epsilon
 (Keras' defaults; the paper gives neither), and the ``"gaussian"`` degradation's blur (the paper
 gives no sigma; ``gan_papers.data.sr_training``).
 """

@@ -23,7 +23,7 @@ from keras import ops
 from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss, generator_loss
 from gan_papers.common.validation import check_choice
-from gan_papers.srgan.content_loss import ContentLoss
+from gan_papers.srgan.losses import ContentLoss
 
 UPDATES = ("alternating", "simultaneous")
 

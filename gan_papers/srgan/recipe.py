@@ -8,9 +8,8 @@
 import keras
 
 from gan_papers.srgan.config import SRGANConfig
-from gan_papers.srgan.discriminator import build_discriminator
-from gan_papers.srgan.generator import build_generator
 from gan_papers.srgan.model import SRGAN
+from gan_papers.srgan.networks import build_discriminator, build_generator
 
 
 def pretrain_learning_rate(config=None):

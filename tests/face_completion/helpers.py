@@ -60,10 +60,6 @@ def hole_masks(corners, size=SIZE, hole=HOLE):
     return masks
 
 
-def weights_of(network):
-    return [w.numpy() for w in network.weights]
-
-
 def changed(before, after):
     """Whether any tensor differs."""
     return any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))

@@ -5,6 +5,7 @@ import pytest
 
 from gan_papers.face_completion import FaceCompletionGAN
 from tests.face_completion.helpers import faces, hole_masks, tiny_gan, tiny_networks
+from tests.gan_case import assert_raises
 
 
 @pytest.fixture(scope="module")
@@ -19,22 +20,21 @@ def model():
 
 @pytest.mark.parametrize("stage", [0, 4, "2", True, None])
 def test_a_stage_other_than_1_2_3_is_refused(networks, stage):
-    with pytest.raises(ValueError, match="`stage` must be 1, 2 or 3"):
-        FaceCompletionGAN(**networks, hole_size=4, stage=stage)
+    kwargs = {**networks, "hole_size": 4, "stage": stage}
+    assert_raises(FaceCompletionGAN, kwargs, "`stage` must be 1, 2 or 3")
 
 
 @pytest.mark.parametrize("stage", [0, 4, "2", True])
 def test_set_stage_refuses_a_wrong_stage_and_keeps_the_current_one(model, stage):
     model.set_stage(2)
-    with pytest.raises(ValueError, match="`stage`"):
-        model.set_stage(stage)
+    assert_raises(model.set_stage, {"stage": stage}, "`stage`")
     assert model.current_stage == 2
 
 
 @pytest.mark.parametrize("hole_size", [9, 0, -4])
 def test_hole_must_fit_in_the_local_patch(networks, hole_size):
-    with pytest.raises(ValueError, match=r"`hole_size` must be in \[1, 8\]"):
-        FaceCompletionGAN(**networks, hole_size=hole_size)
+    kwargs = {**networks, "hole_size": hole_size}
+    assert_raises(FaceCompletionGAN, kwargs, r"`hole_size` must be in \[1, 8\]")
 
 
 @pytest.mark.parametrize(
@@ -50,8 +50,7 @@ def test_hole_must_fit_in_the_local_patch(networks, hole_size):
     ],
 )
 def test_bad_loss_choices(networks, argument, value, match):
-    with pytest.raises(ValueError, match=match):
-        FaceCompletionGAN(**networks, hole_size=4, **{argument: value})
+    assert_raises(FaceCompletionGAN, {**networks, "hole_size": 4, argument: value}, match)
 
 
 @pytest.mark.parametrize(
@@ -64,18 +63,16 @@ def test_bad_loss_choices(networks, argument, value, match):
     ids=["32x32 faces", "one channel", "rank 5"],
 )
 def test_training_data_of_the_wrong_shape(model, data):
-    with pytest.raises(
-        ValueError, match=r"training data must be faces of shape \(batch, 16, 16, 3\)"
-    ):
-        model.fit(data, batch_size=4, verbose=0)
+    kwargs = {"x": data, "batch_size": 4, "verbose": 0}
+    assert_raises(model.fit, kwargs, r"training data must be faces of shape \(batch, 16, 16, 3\)")
 
 
 @pytest.mark.parametrize(
     "masks", [np.ones((4, 16, 16, 3), "float32"), np.ones((4, 8, 8, 1), "float32")]
 )
 def test_training_masks_of_the_wrong_shape(model, masks):
-    with pytest.raises(ValueError, match=r"Training masks must have shape \(batch, 16, 16, 1\)"):
-        model.fit(faces(4), masks, batch_size=4, verbose=0)
+    kwargs = {"x": faces(4), "y": masks, "batch_size": 4, "verbose": 0}
+    assert_raises(model.fit, kwargs, r"Training masks must have shape \(batch, 16, 16, 1\)")
 
 
 MASKS = hole_masks([(2, 2), (8, 8)])
@@ -103,5 +100,4 @@ COMPLETE_CASES = {
 @pytest.mark.parametrize("case", COMPLETE_CASES)
 def test_complete_refuses_bad_inputs(model, case):
     x, masks, match = COMPLETE_CASES[case]
-    with pytest.raises(ValueError, match=match):
-        model.complete(x, masks)
+    assert_raises(model.complete, {"faces": x, "masks": masks}, match)

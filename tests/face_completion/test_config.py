@@ -5,11 +5,11 @@ import pytest
 
 from gan_papers.face_completion.config import (
     DEMO_LAMBDA_DIVISOR,
-    build_face_completion,
     differences_from_paper,
     get_config,
 )
 from gan_papers.face_completion.model import PAPER_LAMBDAS
+from gan_papers.face_completion.recipe import build_face_completion
 
 
 def test_paper_profile_is_the_authors_setting():

@@ -21,8 +21,11 @@ from tests.face_completion.helpers import (
     faces,
     hole_masks,
     tiny_gan,
-    weights_of,
 )
+from tests.gan_case import assert_mixed_precision_step, assert_xla_step, weights_of
+
+OPTIMIZERS = ("g_optimizer", "local_d_optimizer", "global_d_optimizer")
+NETWORKS = ("generator", "local_discriminator", "global_discriminator", "parser")
 
 TERMS = ("local_adversarial_loss", "global_adversarial_loss", "parsing_loss")
 WEIGHTS = (LAMBDAS["lambda_local"], LAMBDAS["lambda_global"], LAMBDAS["lambda_parsing"])
@@ -298,16 +301,14 @@ def test_separate_discriminator_batch_uses_other_faces_for_the_discriminators():
 def test_separate_discriminator_batch_under_xla_and_mixed_precision():
     x = faces(4)
     model = tiny_gan(stage=3, discriminator_batch="separate", compile_kwargs={"jit_compile": True})
-    logs = model.fit(x, batch_size=4, verbose=0).history
-    assert all(np.isfinite(v[-1]) for v in logs.values())
-    assert all(logs[t][-1] != 0 for t in TERMS)
-    keras.mixed_precision.set_global_policy("mixed_float16")
-    try:
-        mixed = tiny_gan(stage=3, discriminator_batch="separate")
-        logs = mixed.fit(x, batch_size=4, verbose=0).history
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
-    assert all(np.isfinite(v[-1]) for v in logs.values())
+    logs = assert_xla_step(model, x, batch_size=4)
+    assert all(logs[t] != 0 for t in TERMS)
+    assert_mixed_precision_step(
+        lambda: tiny_gan(stage=3, discriminator_batch="separate"),
+        x,
+        optimizers=OPTIMIZERS,
+        batch_size=4,
+    )
     with pytest.raises(ValueError, match="at least 2 faces.*received 1"):
         tiny_gan(discriminator_batch="separate", compile_kwargs={"run_eagerly": True}).fit(
             faces(1), batch_size=1, verbose=0
@@ -358,21 +359,14 @@ def test_default_optimizers_follow_the_authors_code():
 
 
 def test_mixed_precision_step():
-    keras.mixed_precision.set_global_policy("mixed_float16")
-    model = tiny_gan(stage=3, compile_kwargs={"run_eagerly": True})
-    for optimizer in (model.g_optimizer, model.local_d_optimizer, model.global_d_optimizer):
-        assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
-    assert model.generator.get_layer("enc1_conv1").compute_dtype == "float16"
-    assert model.parser.get_layer("enc1a_conv").compute_dtype == "float16"
-    for network in (
-        model.generator,
-        model.local_discriminator,
-        model.global_discriminator,
-        model.parser,
-    ):
-        assert network.output.dtype == "float32"
-    history = model.fit(faces(4), batch_size=4, verbose=0).history
-    assert all(np.isfinite(v[-1]) for v in history.values())
-    assert all(history[t][-1] != 0 for t in TERMS)
+    model, logs = assert_mixed_precision_step(
+        lambda: tiny_gan(stage=3, compile_kwargs={"run_eagerly": True}),
+        faces(4),
+        optimizers=OPTIMIZERS,
+        float16_layers={"generator": "enc1_conv1", "parser": "enc1a_conv"},
+        outputs=NETWORKS,
+        batch_size=4,
+    )
+    assert all(logs[t] != 0 for t in TERMS)
     completed = model.complete(faces(2), hole_masks([(0, 0), (5, 5)]))
     assert completed.dtype == np.float32 and np.all(np.isfinite(completed))

@@ -63,11 +63,3 @@ def boxes(n=8, resolution=SIZE, seed=0):
 
 def views(n=8, size=32, channels=1, seed=0):
     return np.random.default_rng(seed).uniform(-1, 1, (n, size, size, channels)).astype("float32")
-
-
-def weights_of(model):
-    return [np.array(w) for w in model.weights]
-
-
-def changed(before, after):
-    return [not np.array_equal(a, b) for a, b in zip(before, after, strict=True)]

@@ -6,13 +6,8 @@ import tensorflow as tf
 
 from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.gan3d import GAN3D, VAEGAN3D
-from gan_papers.gan3d.config import (
-    CONFIGS,
-    build_gan3d,
-    build_vae_gan3d,
-    differences_from_paper,
-    get_config,
-)
+from gan_papers.gan3d.config import CONFIGS, differences_from_paper, get_config
+from gan_papers.gan3d.recipe import build_gan3d, build_vae_gan3d
 from tests.gan3d.helpers import boxes, views
 
 

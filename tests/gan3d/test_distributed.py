@@ -8,11 +8,12 @@ conditional optimizer step runs in the cross-replica context. The mirrored steps
 import pytest
 
 from tests.distributed import run_with_two_cpus
+from tests.gan_case import assert_mirrored_step_matches
 
 pytestmark = pytest.mark.subprocess
 
 BODY = """
-from tests.gan3d.helpers import boxes, tiny_gan, weights_of
+from tests.gan3d.helpers import boxes, tiny_gan
 
 # Two batches of 8 shapes, 4 per replica; SGD shows a wrong gradient scale directly.
 data = tf.data.Dataset.from_tensor_slices(boxes(16)).batch(8)
@@ -30,12 +31,12 @@ def run(strategy_scope, eager, **kwargs):
         [np.array(w) for w in network.trainable_weights]
         for network in (model.generator, model.discriminator)
     )
-    history = model.fit(data, epochs=1, verbose=0).history
+    history = model.fit(data, epochs=1, verbose=0)
     model.moved = [
         any(not np.array_equal(b, np.array(w)) for b, w in zip(before, network.trainable_weights))
         for before, network in ((g_before, model.generator), (d_before, model.discriminator))
     ]
-    return model, {k: v[-1] for k, v in history.items()}
+    return model, history
 
 keras.utils.set_random_seed(0)
 initial = tiny_gan(synchronized_bn=True).get_weights()
@@ -51,12 +52,10 @@ for label, kwargs in {
         accuracy_from="current_batch", accuracy_threshold=2.0, instance_noise=0.2, prior="normal"
     ),
 }.items():
-    single, single_logs = run(tf.distribute.get_strategy().scope(), True, **kwargs)
-    mirrored, mirrored_logs = run(strategy.scope(), False, **kwargs)
+    single, single_history = run(tf.distribute.get_strategy().scope(), True, **kwargs)
+    mirrored, mirrored_history = run(strategy.scope(), False, **kwargs)
     results[label] = dict(
-        difference=update_difference(initial, weights_of(single), weights_of(mirrored)),
-        single=single_logs,
-        mirrored=mirrored_logs,
+        **mirrored_vs_single(initial, single, mirrored, single_history, mirrored_history),
         d_iterations=[int(m.d_optimizer.iterations.numpy()) for m in (single, mirrored)],
         last_accuracy=[float(m.last_accuracy.numpy()) for m in (single, mirrored)],
         g_changed=mirrored.moved[0],
@@ -70,12 +69,7 @@ def test_mirrored_gated_steps_equal_single_device_steps():
     results = run_with_two_cpus(BODY)
     for label, result in results.items():
         # Same update to float32 round-off (tests/distributed.py); a missing 1/replicas gives ~1.
-        assert result["difference"] < 1e-2, label
-        for name, value in result["single"].items():
-            assert result["mirrored"][name] == pytest.approx(value, rel=1e-4, abs=1e-6), (
-                label,
-                name,
-            )
+        assert_mirrored_step_matches(result, abs=1e-6, label=label)
         assert result["d_iterations"][0] == result["d_iterations"][1], label
         assert result["last_accuracy"][1] == pytest.approx(result["last_accuracy"][0]), label
         assert result["g_changed"], label

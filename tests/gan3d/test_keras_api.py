@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.gan3d.helpers import boxes, changed, tiny_gan, tiny_vae_gan, views, weights_of
+from tests.gan3d.helpers import boxes, tiny_gan, tiny_vae_gan, views
+from tests.gan_case import changed, weights_of
 
 GAN_LOGS = {"d_loss", "g_loss", "d_accuracy", "d_updated"}
 VAE_LOGS = GAN_LOGS | {"loss", "kl_loss", "reconstruction_loss"}

@@ -7,8 +7,8 @@ import pytest
 import tensorflow as tf
 
 from gan_papers.gan3d import GAN3D, VAEGAN3D
-from tests.gan3d.helpers import LATENT, boxes, tiny_gan, tiny_vae_gan, views, weights_of
-from tests.gan_case import interrupted_fit
+from tests.gan3d.helpers import LATENT, boxes, tiny_gan, tiny_vae_gan, views
+from tests.gan_case import assert_resumes_exactly, assert_safe_mode_round_trip
 
 
 def test_gan3d_keras_file_round_trip_in_safe_mode(tmp_path):
@@ -22,28 +22,16 @@ def test_gan3d_keras_file_round_trip_in_safe_mode(tmp_path):
     )
     model.fit(boxes(8), batch_size=4, verbose=0)
     model.set_accuracy_threshold(0.7)  # changed after construction: the file keeps the new value
-    path = tmp_path / "gan3d.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
+    z = np.random.default_rng(1).uniform(0, 1, (2, LATENT)).astype("float32")
+    # Weights, G(z), optimizers (with their state) and the seed stream come back: training goes on.
+    loaded = assert_safe_mode_round_trip(model, tmp_path, z, name="gan3d.keras")
     assert isinstance(loaded, GAN3D)
     assert loaded.accuracy_threshold == pytest.approx(0.7)
     assert loaded.accuracy_from == "current_batch"
     assert (loaded.prior, loaded.instance_noise, loaded.instance_noise_steps) == ("normal", 0.1, 50)
     assert float(loaded.instance_noise_level()) == pytest.approx(0.1 * (1 - 2 / 50))
     assert float(loaded.last_accuracy.numpy()) == float(model.last_accuracy.numpy())
-    for a, b in zip(weights_of(loaded), weights_of(model), strict=True):
-        np.testing.assert_array_equal(a, b)
-    z = np.random.default_rng(1).uniform(0, 1, (2, LATENT)).astype("float32")
-    np.testing.assert_array_equal(np.asarray(loaded(z)), np.asarray(model(z)))
-    # Optimizers (with their state) and the seed stream come back: training goes on.
-    for name in ("g_optimizer", "d_optimizer"):
-        a, b = getattr(loaded, name), getattr(model, name)
-        assert int(a.iterations) == int(b.iterations)
-        assert float(a.learning_rate) == pytest.approx(float(b.learning_rate))
     assert int(loaded.g_optimizer.iterations) == 2
-    np.testing.assert_array_equal(
-        loaded.seed_generator.state.numpy(), model.seed_generator.state.numpy()
-    )
 
 
 def test_vae_gan_keras_file_round_trip_in_safe_mode(tmp_path):
@@ -55,17 +43,18 @@ def test_vae_gan_keras_file_round_trip_in_safe_mode(tmp_path):
         compile_kwargs={"run_eagerly": True},
     )
     model.fit(boxes(4), views(4), batch_size=4, verbose=0)
-    path = tmp_path / "vae_gan.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
+    loaded = assert_safe_mode_round_trip(
+        model,
+        tmp_path,
+        views(2, seed=5),
+        call=lambda m, images: m.reconstruct(images),
+        optimizers=("g_optimizer", "d_optimizer", "e_optimizer"),
+        name="vae_gan.keras",
+    )
     assert isinstance(loaded, VAEGAN3D)
     assert (loaded.alpha1, loaded.alpha2, loaded.prior) == (0.5, 0.25, "uniform")
     assert loaded.reconstruction_norm == "l2" and loaded.accuracy_from == "current_batch"
-    np.testing.assert_array_equal(
-        np.asarray(loaded.reconstruct(views(2, seed=5))),
-        np.asarray(model.reconstruct(views(2, seed=5))),
-    )
-    assert int(loaded.e_optimizer.iterations) == int(model.e_optimizer.iterations) == 1
+    assert int(loaded.e_optimizer.iterations) == 1
 
 
 class _RecordAtStart(keras.callbacks.Callback):
@@ -96,34 +85,24 @@ def _tiny(**kwargs):
 
 def test_backup_and_restore_resumes_exactly_with_the_previous_batch_accuracy(tmp_path):
     data = tf.data.Dataset.from_tensor_slices(boxes(4)).batch(4)  # one step per epoch
-    epochs = 4
-    reference = _tiny()
-    initial = reference.get_weights()
-    per_epoch = _RecordPerEpoch()
-    history = reference.fit(data, epochs=epochs, verbose=0, callbacks=[per_epoch]).history
-
-    interrupted = _tiny()
-    interrupted.set_weights(initial)
-    backup = interrupted_fit(
-        interrupted, data, epochs=epochs, at_epoch=2, backup_dir=tmp_path / "backup"
+    per_epoch, start = _RecordPerEpoch(), _RecordAtStart()
+    # A new session resumes: only the backup carries over; a fresh model's stored accuracy is 0.
+    # Both optimizers' steps, the seed stream and the weights match (checked by the helper).
+    run = assert_resumes_exactly(
+        _tiny,
+        data,
+        epochs=4,
+        at_epoch=2,
+        tmp_path=tmp_path,
+        reference_callbacks=[per_epoch],
+        resumed_callbacks=[start],
     )
-
-    # A new session: only the backup carries over; a fresh model's stored accuracy is 0.
-    resumed = _tiny()
-    start = _RecordAtStart()
-    resumed_history = resumed.fit(data, epochs=epochs, verbose=0, callbacks=[backup, start])
+    history, resumed = run.reference_history, run.resumed
     assert start.last_accuracy == per_epoch.values[1]  # restored, not the initial 0
     assert start.last_accuracy != 0.0
     # The two epochs after resuming take the reference's decisions and reach its state.
     for name in ("d_updated", "d_accuracy", "d_loss", "g_loss"):
         np.testing.assert_allclose(
-            resumed_history.history[name], history[name][2:], rtol=1e-5, atol=1e-6
+            run.resumed_history[name], history[name][2:], rtol=1e-5, atol=1e-6
         )
     assert float(resumed.last_accuracy.numpy()) == pytest.approx(per_epoch.values[-1], abs=1e-6)
-    for name in ("g_optimizer", "d_optimizer"):
-        assert int(getattr(resumed, name).iterations) == int(getattr(reference, name).iterations)
-    np.testing.assert_array_equal(
-        resumed.seed_generator.state.numpy(), reference.seed_generator.state.numpy()
-    )
-    for a, b in zip(weights_of(resumed), weights_of(reference), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

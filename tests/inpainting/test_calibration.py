@@ -9,7 +9,8 @@ from gan_papers.inpainting.calibration import (
     calibrate_discriminator,
     recompute_batch_norm_statistics,
 )
-from gan_papers.inpainting.dcgan import build_discriminator, build_generator
+from gan_papers.inpainting.networks import build_discriminator, build_generator
+from tests.gan_case import assert_raises
 
 SIZE, LATENT = 16, 6
 
@@ -151,5 +152,4 @@ def test_inpainter_calibrates_a_copy_and_leaves_the_callers_networks_alone():
 )
 def test_bad_arguments(call, fragment):
     generator, discriminator = _prior()
-    with pytest.raises(ValueError, match=fragment):
-        call(generator, discriminator)
+    assert_raises(call, {"g": generator, "d": discriminator}, fragment)

@@ -6,9 +6,15 @@ import pytest
 import tensorflow as tf
 from scipy import stats
 
-from gan_papers.inpainting.dcgan import build_discriminator, build_generator
-from gan_papers.inpainting.dcgan_model import DCGAN
-from tests.gan_case import assert_same_weights, interrupted_fit
+from gan_papers.inpainting.model import DCGAN
+from gan_papers.inpainting.networks import build_discriminator, build_generator
+from tests.gan_case import (
+    assert_mixed_precision_step,
+    assert_raises_table,
+    assert_resumes_exactly,
+    assert_safe_mode_round_trip,
+    weights_of,
+)
 
 SIZE = 16  # two stages: the smallest size with batch norm in both networks
 LATENT = 8
@@ -32,10 +38,6 @@ def images(n=8, seed=0, size=SIZE):
 def dataset(n=8, batch=4):
     """A fixed (unshuffled) dataset of image batches, no labels."""
     return tf.data.Dataset.from_tensor_slices(images(n)).batch(batch)
-
-
-def weights_of(model):
-    return [w.numpy() for w in model.weights]
 
 
 # --- builders -------------------------------------------------------------------------------
@@ -97,10 +99,12 @@ def test_shapes_and_float32_outputs(size, stages):
 
 @pytest.mark.parametrize("size", [0, 4, 24, 48, 65, "64"])
 def test_image_size_must_be_4_times_a_power_of_2(size):
-    with pytest.raises(ValueError, match="`image_size`"):
-        build_generator(size)
-    with pytest.raises(ValueError, match="`image_size`"):
-        build_discriminator(size)
+    assert_raises_table(
+        [
+            (build_generator, {"image_size": size}, "`image_size`"),
+            (build_discriminator, {"image_size": size}, "`image_size`"),
+        ]
+    )
 
 
 def test_generator_widths_must_halve_evenly():
@@ -197,21 +201,13 @@ def test_default_optimizers_follow_radford_et_al():
 
 
 def test_mixed_precision_step():
-    keras.mixed_precision.set_global_policy("mixed_float16")
-    model = tiny_dcgan()
-    assert isinstance(model.g_optimizer, keras.optimizers.LossScaleOptimizer)
-    assert isinstance(model.d_optimizer, keras.optimizers.LossScaleOptimizer)
-    assert model.generator.get_layer("deconv1").compute_dtype == "float16"
-    assert model.discriminator.get_layer("conv2").compute_dtype == "float16"
-    assert model.generator.output.dtype == "float32"
-    assert model.discriminator.output.dtype == "float32"
-    before = weights_of(model)
-    history = model.fit(dataset(), epochs=1, verbose=0).history
-    assert all(np.isfinite(v[-1]) for v in history.values())
-    n_g = len(model.generator.weights)
-    after = weights_of(model)
-    assert any(not np.array_equal(a, b) for a, b in zip(before[:n_g], after[:n_g], strict=True))
-    assert any(not np.array_equal(a, b) for a, b in zip(before[n_g:], after[n_g:], strict=True))
+    assert_mixed_precision_step(
+        tiny_dcgan,
+        dataset(),
+        float16_layers={"generator": "deconv1", "discriminator": "conv2"},
+        outputs=("generator", "discriminator"),
+        networks=("generator", "discriminator"),
+    )
 
 
 def test_keras_file_round_trip_in_safe_mode(tmp_path):
@@ -219,45 +215,30 @@ def test_keras_file_round_trip_in_safe_mode(tmp_path):
     # (image, label) pairs, as image_dataset_from_directory gives: the labels are ignored.
     labelled = tf.data.Dataset.from_tensor_slices((images(), np.arange(8))).batch(4)
     model.fit(labelled, epochs=1, verbose=0)
-    path = tmp_path / "dcgan.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    assert isinstance(loaded, DCGAN)
     z = np.random.default_rng(1).uniform(-1, 1, (3, LATENT)).astype("float32")
-    np.testing.assert_allclose(np.asarray(loaded(z)), np.asarray(model(z)), atol=1e-6)
+    # Optimizer state and the seed stream come back, so training continues where it stopped.
+    loaded = assert_safe_mode_round_trip(model, tmp_path, z, atol=1e-6, name="dcgan.keras")
+    assert isinstance(loaded, DCGAN)
     np.testing.assert_array_equal(
         np.asarray(loaded.sample(2, seed=5)), np.asarray(model.sample(2, seed=5))
     )
-    # Optimizer state and the seed stream come back, so training continues where it stopped.
-    assert int(loaded.g_optimizer.iterations) == int(model.g_optimizer.iterations) == 2
-    np.testing.assert_array_equal(
-        loaded.seed_generator.state.numpy(), model.seed_generator.state.numpy()
-    )
+    assert int(loaded.g_optimizer.iterations) == 2
     assert float(loaded.d_optimizer.beta_1) == 0.5
 
 
 def test_backup_and_restore_resumes_exactly(tmp_path):
     # Eager steps (the traced step is tested above; three traced models cost seconds), one batch
-    # per epoch.
-    reference = tiny_dcgan(run_eagerly=True)
-    initial = reference.get_weights()
-    reference.fit(dataset(n=4), epochs=3, verbose=0)
-
-    interrupted = tiny_dcgan(run_eagerly=True)
-    interrupted.set_weights(initial)
-    backup = interrupted_fit(
-        interrupted, dataset(n=4), epochs=3, at_epoch=2, backup_dir=tmp_path / "backup"
+    # per epoch. The resumed model is a new session: only the backup carries over. The codes drawn
+    # after resuming depend on the seed generator's state, which a fresh model has back at its
+    # start: the helper checks that the backup restored it.
+    assert_resumes_exactly(
+        lambda: tiny_dcgan(run_eagerly=True),
+        dataset(n=4),
+        epochs=3,
+        at_epoch=2,
+        tmp_path=tmp_path,
+        iterations=3,
     )
-
-    # A new session: only the backup carries over. The codes drawn after resuming depend on the
-    # seed generator's state, which a fresh model has back at its start.
-    resumed = tiny_dcgan(run_eagerly=True)
-    resumed.fit(dataset(n=4), epochs=3, verbose=0, callbacks=[backup])
-    assert int(resumed.g_optimizer.iterations) == int(reference.g_optimizer.iterations) == 3
-    np.testing.assert_array_equal(
-        resumed.seed_generator.state.numpy(), reference.seed_generator.state.numpy()
-    )
-    assert_same_weights(resumed, reference)
 
 
 def test_sample_draws_images_without_touching_the_training_stream():

@@ -7,6 +7,7 @@ import pytest
 
 from gan_papers.common.masks import center_mask
 from gan_papers.inpainting import SemanticInpainter, build_discriminator, build_generator
+from tests.gan_case import assert_raises
 
 SIZE = 8
 
@@ -110,8 +111,11 @@ def test_a_mask_with_nothing_known_is_refused(inpainter):
 def test_bad_constructor_arguments(kwargs, fragment):
     generator = build_generator(image_size=SIZE, latent_dim=6, base_filters=8)
     discriminator = build_discriminator(image_size=SIZE, base_filters=4)
-    with pytest.raises(ValueError, match=fragment):
-        SemanticInpainter(generator, discriminator, **kwargs)
+    assert_raises(
+        SemanticInpainter,
+        {"generator": generator, "discriminator": discriminator, **kwargs},
+        fragment,
+    )
 
 
 @pytest.mark.parametrize(
@@ -129,5 +133,8 @@ def test_bad_constructor_arguments(kwargs, fragment):
 )
 def test_bad_inpaint_arguments(inpainter, kwargs, fragment):
     images, masks = _problem()
-    with pytest.raises(ValueError, match=fragment):
-        inpainter.inpaint(images, masks, progress=False, **{"iterations": 1, **kwargs})
+    assert_raises(
+        inpainter.inpaint,
+        {"images": images, "masks": masks, "progress": False, "iterations": 1, **kwargs},
+        fragment,
+    )

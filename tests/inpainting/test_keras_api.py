@@ -10,9 +10,10 @@ import numpy as np
 import tensorflow as tf
 
 from gan_papers.common.masks import center_mask
-from gan_papers.inpainting.dcgan import build_discriminator, build_generator
-from gan_papers.inpainting.dcgan_model import DCGAN
 from gan_papers.inpainting.latent_search import LatentSearch
+from gan_papers.inpainting.model import DCGAN
+from gan_papers.inpainting.networks import build_discriminator, build_generator
+from tests.gan_case import weights_of
 
 SIZE, LATENT, BATCH = 16, 8, 4
 KEYS = {"d_loss", "g_loss", "d_real", "d_fake"}
@@ -51,11 +52,11 @@ def test_dcgan_fit_train_on_batch_and_evaluate():
 def test_dcgan_evaluate_changes_nothing_and_repeats():
     model = _dcgan()
     x = _faces()
-    before = [w.numpy() for w in model.weights]
+    before = weights_of(model)
     state = model.seed_generator.state.numpy()
     first = model.evaluate(x, batch_size=BATCH, verbose=0, return_dict=True)
     second = model.evaluate(x, batch_size=BATCH, verbose=0, return_dict=True)
-    for a, b in zip(before, [w.numpy() for w in model.weights], strict=True):
+    for a, b in zip(before, weights_of(model), strict=True):
         np.testing.assert_array_equal(a, b)  # no update, BN moving statistics included
     # Evaluation draws its codes from a fixed seed, not from the training stream.
     np.testing.assert_array_equal(state, model.seed_generator.state.numpy())

@@ -33,7 +33,3 @@ def dataset(n=4, batches=2, seed=0):
     """A fixed (unshuffled) dataset: every epoch sees the same batches in the same order."""
     lr, hr = batch(n * batches, seed)
     return tf.data.Dataset.from_tensor_slices((lr, hr)).batch(n)
-
-
-def weights_of(model):
-    return [w.numpy() for w in model.weights]

@@ -13,6 +13,7 @@ from gan_papers.srgan import (
     get_config,
     super_resolve,
 )
+from tests.gan_case import assert_raises, raising_cases
 
 LR = np.random.default_rng(0).uniform(0, 1, (1, 6, 6, 3)).astype("float32")
 
@@ -50,13 +51,13 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_input_raises_a_clear_value_error(case):
-    call, fragment = CASES[case]
-    with pytest.raises(ValueError, match=fragment):
-        call()
+@pytest.mark.parametrize(
+    "call, kwargs, match",
+    raising_cases({case: (call, {}, match) for case, (call, match) in sorted(CASES.items())}),
+)
+def test_bad_input_raises_a_clear_value_error(call, kwargs, match):
+    assert_raises(call, kwargs, match)
 
 
 def test_empty_dataset_folder(tmp_path):
-    with pytest.raises(ValueError, match=str(tmp_path).replace("\\", "\\\\")):
-        sr_folder_pairs(str(tmp_path))
+    assert_raises(sr_folder_pairs, {"hr_dir": str(tmp_path)}, str(tmp_path).replace("\\", "\\\\"))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gan_papers.srgan import ContentLoss, VGGWeightsUnavailableError, build_vgg_feature_extractor
-from gan_papers.srgan.content_loss import VGG19_WEIGHTS_FILE, total_variation
+from gan_papers.srgan.losses import VGG19_WEIGHTS_FILE, total_variation
 
 
 def _images(seed, shape=(2, 32, 32, 3)):

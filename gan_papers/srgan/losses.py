@@ -18,11 +18,26 @@ import keras
 from keras import ops
 
 from gan_papers.common.validation import check_choice
-from gan_papers.srgan.layers import VGGPreprocess
 
 VGG_LAYERS = {"vgg22": "block2_conv2", "vgg54": "block5_conv4"}
 CONTENT_LOSSES = ("mse", *VGG_LAYERS)
 VGG19_WEIGHTS_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+
+
+@keras.saving.register_keras_serializable(package="gan_papers")
+class VGGPreprocess(keras.layers.Layer):
+    """[-1, 1] RGB -> the input VGG-19 was trained on (Simonyan & Zisserman 2015).
+
+    Same arithmetic as ``keras.applications.vgg19.preprocess_input((x + 1) * 127.5)``: RGB in
+    0..255, reordered to BGR, minus the ImageNet channel means ("caffe" mode).
+    """
+
+    BGR_MEAN = (103.939, 116.779, 123.68)
+
+    def call(self, inputs):
+        rgb255 = (inputs + 1.0) * 127.5
+        bgr = ops.flip(rgb255, axis=-1)
+        return bgr - ops.convert_to_tensor(self.BGR_MEAN, dtype=bgr.dtype)
 
 
 class VGGWeightsUnavailableError(FileNotFoundError):

@@ -1,5 +1,8 @@
 """The 3D-VAE-GAN's extra loss terms (Wu et al. 2016, Section 3.2, eq. 2-4).
 
+The 3D-GAN's own loss (eq. 1) is binary cross-entropy on D's logits, shared with the other papers
+(``gan_papers.common.losses``); this module holds what the 3D-VAE-GAN adds to it.
+
     L = L_3D-GAN + alpha1 * L_KL + alpha2 * L_recon                          (eq. 2)
     L_KL    = D_KL(q(z | y) || p(z))                                         (eq. 3)
     L_recon = || G(E(y)) - x ||_2                                            (eq. 4)

@@ -1,0 +1,46 @@
+"""The one place that turns a ``FaceCompletionConfig`` into a compiled model (Li et al. 2017, Section 4.1).
+
+``build_face_completion``: the generator, the local and global discriminators and the frozen parser
+of the config's sizes, ``FaceCompletionGAN`` with the config's lambdas, and its three Adam optimisers.
+"""
+
+import keras
+
+from gan_papers.face_completion.model import FaceCompletionGAN
+from gan_papers.face_completion.networks import (
+    build_generator,
+    build_global_discriminator,
+    build_local_discriminator,
+)
+from gan_papers.face_completion.parser import build_parser, freeze
+
+
+def build_face_completion(config, parser=None, seed=None, **compile_kwargs):
+    """A compiled ``FaceCompletionGAN`` with ``config``'s networks, lambdas and optimisers.
+
+    ``parser``: a trained parser (frozen here); ``None`` builds an untrained one of ``config``'s
+    widths (for timing, or to be trained and loaded later).
+    """
+    if parser is None:
+        parser = build_parser(config.image_size, config.parser_widths)
+    model = FaceCompletionGAN(
+        build_generator(config.image_size, config.g_widths, config.fc_units),
+        build_local_discriminator(config.hole_size, config.local_d_widths),
+        build_global_discriminator(config.image_size, config.global_d_widths),
+        freeze(parser),
+        hole_size=config.hole_size,
+        lambda_local=config.lambda_local,
+        lambda_global=config.lambda_global,
+        lambda_parsing=config.lambda_parsing,
+        reconstruction=config.reconstruction,
+        global_gradient=config.global_gradient,
+        discriminator_batch=config.discriminator_batch,
+        seed=seed,
+    )
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=0.9),
+        local_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
+        global_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
+        **compile_kwargs,
+    )
+    return model

@@ -1,0 +1,72 @@
+"""The one place that turns a ``GAN3DConfig`` into compiled models (Wu et al. 2016, Sections 3.1-3.2).
+
+- ``build_networks``: G and D with the config's resolution, widths and convolutions.
+- ``build_gan3d``: the 3D-GAN, Adam(beta_1 0.5) with G's and D's learning rates, D's accuracy gate.
+- ``build_vae_gan3d``: the 3D-VAE-GAN, the same plus the image encoder and its optimiser.
+"""
+
+import keras
+
+from gan_papers.gan3d.encoder import build_encoder
+from gan_papers.gan3d.model import GAN3D
+from gan_papers.gan3d.networks import build_discriminator, build_generator
+from gan_papers.gan3d.vae_gan import VAEGAN3D
+
+
+def build_networks(config):
+    """``(generator, discriminator)`` with ``config``'s resolution, widths and convolutions."""
+    generator = build_generator(
+        config.resolution,
+        config.latent_dim,
+        config.g_filters,
+        implementation=config.conv_implementation,
+    )
+    discriminator = build_discriminator(
+        config.resolution, config.d_filters, implementation=config.conv_implementation
+    )
+    return generator, discriminator
+
+
+def build_gan3d(config, seed=None, **compile_kwargs):
+    """A compiled ``GAN3D`` with ``config``'s networks, optimisers and accuracy gate."""
+    model = GAN3D(
+        *build_networks(config),
+        accuracy_threshold=config.accuracy_threshold,
+        accuracy_from=config.accuracy_from,
+        prior=config.gan_prior,
+        instance_noise=config.instance_noise,
+        instance_noise_steps=config.instance_noise_steps,
+        seed=seed,
+    )
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1),
+        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
+        **compile_kwargs,
+    )
+    return model
+
+
+def build_vae_gan3d(config, seed=None, **compile_kwargs):
+    """A compiled ``VAEGAN3D`` with ``config``'s encoder, networks, loss weights and optimisers."""
+    model = VAEGAN3D(
+        build_encoder(
+            config.image_size, config.image_channels, config.latent_dim, config.e_filters
+        ),
+        *build_networks(config),
+        alpha1=config.alpha1,
+        alpha2=config.alpha2,
+        prior=config.prior,
+        reconstruction_norm=config.reconstruction_norm,
+        accuracy_threshold=config.accuracy_threshold,
+        accuracy_from=config.accuracy_from,
+        instance_noise=config.instance_noise,
+        instance_noise_steps=config.instance_noise_steps,
+        seed=seed,
+    )
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1),
+        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
+        e_optimizer=keras.optimizers.Adam(config.e_learning_rate, beta_1=config.beta_1),
+        **compile_kwargs,
+    )
+    return model
