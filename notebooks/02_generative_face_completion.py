@@ -329,6 +329,8 @@ gan_papers.show_source(fc.parsing_loss)
 
 # %%
 gan_papers.show_source(fc.FaceCompletionGAN.train_step)
+# The four terms of eq. 3, each switched on from its stage (test_step computes the same ones):
+gan_papers.show_source(fc.objective.generator_terms)
 
 # %%
 model = fc.FaceCompletionGAN(

@@ -66,12 +66,8 @@ from gan_papers.data import (
     render_views,
     shape_dataset,
 )
-from gan_papers.gan3d.config import (
-    build_gan3d,
-    build_vae_gan3d,
-    differences_from_paper,
-    get_config,
-)
+from gan_papers.gan3d.config import differences_from_paper, get_config
+from gan_papers.gan3d.recipe import build_gan3d, build_vae_gan3d
 
 # Keras 3.15 warns that fit(shuffle=True), its default, is ignored for a tf.data.Dataset; it is.
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
@@ -186,10 +182,12 @@ print(f"largest difference between the sliced and the native generator: {gap:.1e
 # the gradient by zero instead would be wrong: Adam's momentum would still move the weights and its step
 # counter would still advance. The paper says the accuracy is that of "the last batch"; read literally,
 # that is the previous step's batch (`accuracy_from="previous_batch"`, the default here), while the public
-# ports use the current batch (`"current_batch"`). Both log `d_accuracy` and `d_updated`.
+# ports use the current batch (`"current_batch"`). Both log `d_accuracy` and `d_updated`. `train_step` reads
+# straight down; D's gated step is `_discriminator_step`, shown below it (the 3D-VAE-GAN shares it).
 
 # %%
 gan_papers.show_source(gan3d.GAN3D.train_step)
+gan_papers.show_source(gan3d.GAN3D._discriminator_step)  # the gate: `descend_if`
 
 # %% [markdown]
 # ## Two deviations for a short run: codes from $N(0, I)$, noise on what D sees
