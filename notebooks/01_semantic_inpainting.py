@@ -85,7 +85,7 @@ for field, paper_value, value in differences_from_paper(config):
 
 # %% [markdown]
 # The table lists every setting this profile changes from the paper's. The `demo` profile trains a
-# 32x32 DCGAN a quarter as wide as the paper's 64x64 one, for 2,000 steps instead of 25 epochs
+# 32x32 DCGAN a quarter as wide as the paper's 64x64 one, for 4,000 steps instead of 25 epochs
 # of CelebA, and searches 400 steps instead of 1,500 with a larger step size: enough to see every part
 # of the method work on a laptop CPU in a few minutes. `paper` restores the paper's values.
 #
@@ -163,12 +163,8 @@ print(
     f"paper's DCGAN (64x64): generator {inpainting.build_generator().count_params():,}, "
     f"discriminator {inpainting.build_discriminator().count_params():,} parameters"
 )
-generator = inpainting.build_generator(
-    image_size=config.image_size, latent_dim=config.latent_dim, base_filters=config.g_filters
-)
-discriminator = inpainting.build_discriminator(
-    image_size=config.image_size, base_filters=config.d_filters
-)
+# The recipe (`gan_papers.inpainting.recipe`) builds both at this profile's size and widths.
+generator, discriminator = inpainting.build_networks(config)
 print(
     f"this profile's DCGAN ({config.image_size}x{config.image_size}): generator "
     f"{generator.count_params():,}, discriminator {discriminator.count_params():,} parameters"
@@ -570,12 +566,12 @@ save_figure(fig, f"{RUN_DIR}/prior_ablation.png")
 plt.show()
 
 # %% [markdown]
-# At the paper's $\lambda = 0.003$ the prior is a light touch: in our demo run neither form moved the
-# mean $D(G(\hat z))$ by more than 0.001 (0.224 without it, 0.223 with it) or the hole's PSNR by more
-# than 0.03 dB, because the context loss, a sum over hundreds of weighted pixels, dominates the
-# objective. A hundred times larger, the non-saturating prior raised it to 0.37: the search then
-# prefers codes whose faces the discriminator believes, at a small cost in agreement with the border
-# (0.12 dB in the hole). How much the
+# At the paper's $\lambda = 0.003$ the prior is a light touch: over three seeds of this demo neither
+# form moved the mean $D(G(\hat z))$ by more than 0.008 (0.107, 0.125, 0.164 without it) or the
+# hole's PSNR by more than 0.02 dB, because the context loss, a sum over hundreds of weighted pixels,
+# dominates the objective. A hundred times larger, the non-saturating prior raised it to 0.28, 0.29
+# and 0.36: the search then prefers codes whose faces the discriminator believes, at a small cost in
+# agreement with the border (0.04-0.05 dB in the hole). How much the
 # prior helps depends on how good the discriminator is, which after minutes of training is not much.
 
 # %% [markdown]
@@ -693,11 +689,11 @@ save_figure(fig, f"{RUN_DIR}/comparison.png")
 plt.show()
 
 # %% [markdown]
-# ## The reference prior: the same networks, trained ten times longer
+# ## The reference prior: the same networks, trained five times longer
 #
 # Everything above used the DCGAN this notebook trained in a few minutes. The package also ships a
 # **reference DCGAN**: the same 32x32 networks, trained by this very notebook at
-# `GAN_PAPERS_PROFILE=reference` (20,000 steps instead of 2,000; the command is
+# `GAN_PAPERS_PROFILE=reference` (20,000 steps instead of 4,000; the command is
 # `python -m benchmarks.reference_weights inpainting`), with its discriminator calibrated on $G(z)$ as
 # above. `gan_papers.reference.load` reads it offline, checks its SHA-256 against the package's
 # registry and loads it in Keras' safe mode. **Every picture and number in this section is the
@@ -724,7 +720,7 @@ save_figure(fig, f"{RUN_DIR}/reference_samples.png")
 plt.show()
 
 # %% [markdown]
-# The reference samples (above) against this run's (further up): the same networks, ten times the
+# The reference samples (above) against this run's (further up): the same networks, five times the
 # training. Now the same search and blending with the reference prior, on the held-out faces and masks
 # of the experiment (rendered at the reference model's size, which is the demo's).
 
@@ -799,23 +795,23 @@ plt.show()
 # %% [markdown]
 # **What to look for.** With the reference prior the centre and box holes get a face's parts: two dark
 # eyes with white highlights, a nose shadow, a mouth, in the skin tone of the surroundings; this run's
-# prior mostly paints coloured speckle there. The fills are still grainy (the search settles on codes
-# whose images are noisier than the prior's samples), and a box that cuts a face in two can get a
+# prior marks the same places with coloured speckle. The fills are still grainy (the search settles on
+# codes whose images are noisier than the prior's samples), and a box that cuts a face in two can get a
 # second pair of eyes beside the known ones. Over three seeds of this demo
 # (`python -m benchmarks.claims --papers inpainting`), blended minus harmonic fill with the reference
 # prior, hole PSNR [dB] / parser's accuracy in the hole:
 #
 # | hole | seed 0 | seed 1 | seed 2 |
 # |---|---|---|---|
-# | centre | +1.13 / +0.016 | +0.22 / +0.003 | +0.92 / +0.013 |
-# | half | -0.15 / +0.044 | -0.93 / +0.025 | +0.66 / +0.020 |
-# | random box | +0.27 / +0.045 | +1.11 / -0.012 | +0.52 / +0.055 |
+# | centre | +0.87 / +0.048 | +0.11 / -0.001 | +0.89 / +0.035 |
+# | half | +1.12 / +0.004 | +1.34 / +0.036 | -0.54 / +0.045 |
+# | random box | +0.84 / +0.014 | +0.79 / -0.005 | +0.43 / +0.042 |
 #
-# The reference prior beats the harmonic fill on the centre hole in both scores on every seed, and the
-# parser finds the right parts in its half-face fills more often on every seed (this run's prior fails
-# the centre's parsing score on seed 0 and the box's on seed 1). Two cells still go the other way: the
-# half mask's PSNR on seeds 0 and 1, where a plausible face that differs from the original in the
-# details loses to the smooth average, and the box's parsing on seed 1.
+# The reference prior beats the harmonic fill in hole PSNR on the centre and box holes on every seed,
+# and the parser finds the right parts in its half-face fills more often on every seed. Three cells go
+# the other way: the half mask's PSNR on seed 2, where a plausible face that differs from the original
+# in the details loses to the smooth average, and the centre's and box's parsing on seed 1, by 0.005
+# or less: a tie.
 
 # %%
 for kind in masks:
@@ -859,20 +855,20 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # %% [markdown]
 # **Reading the table.** The mean fill is the floor, and the method clears it for every mask. The
 # harmonic fill isolates what blending alone does, so *blended minus harmonic* is what the DCGAN prior
-# adds. Over three seeds of this demo (`python -m benchmarks.claims --papers inpainting`, 3.4 minutes
-# each) it was positive on the centre block (+1.24, +0.58, +0.28 dB) and the random box (+0.34,
-# +0.32, +0.53), and on the half mask on two seeds of three (+0.41, +1.06, -0.09). Where every missing
+# adds. Over three seeds of this demo (`python -m benchmarks.claims --papers inpainting`, 6.5-7.6
+# minutes each on 2 shared cores) it was positive on every seed on the centre block (+1.45, +0.13,
+# +1.05 dB), the half mask (+0.86, +0.39, +0.55) and the random box (+1.13, +0.62, +0.39). Where every missing
 # pixel has known neighbours (random pattern, 80 % random pixels), smooth interpolation is hard to
 # beat. That is the paper's argument: a learned prior matters when the hole is too large for the
 # surroundings to determine it.
 #
-# The parsing table asks whether the hole holds the right facial parts. On the half mask the blended
-# completion beat the harmonic fill on every seed (+0.056, +0.050, +0.008); on the centre block and
-# the random box it was within 0.04 of it either way. At this scale the prior's fills have the face's
+# The parsing table asks whether the hole holds the right facial parts. The blended completion beat
+# the harmonic fill on two seeds of three for each large hole (centre +0.050, -0.022, +0.050; half
+# -0.007, +0.030, +0.059; box +0.016, -0.001, +0.048): within 0.03 of it where it lost. At this scale the prior's fills have the face's
 # colours and layout, but not yet eyes and mouths sharp enough for the parser to find more often than
 # in a smooth fill. The SWD above says the same from the other side: the samples are closer to real
-# faces than to independent pixels (73-89 % of the way), but not as close as real faces; the
-# reference prior, trained ten times longer, covers 99 % of it (its recorded `swd_progress` above),
+# faces than to independent pixels (89-92 % of the way), but not as close as real faces; the
+# reference prior, trained five times longer, covers 99 % of it (its recorded `swd_progress` above),
 # and its fills are what the paper's figures show at this scale.
 #
 # PSNR itself rewards being close to the original pixel by pixel, and the average of all plausible
