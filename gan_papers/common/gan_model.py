@@ -158,9 +158,9 @@ class GANModel(StepModel):
             store[_SEED_STATE] = self.seed_generator.state
 
     def load_own_variables(self, store):
-        # Not super(): Keras refuses a store with more entries (the seed state) than variables.
-        for i, variable in enumerate(self._trainable_variables + self._non_trainable_variables):
-            variable.assign(store[f"{i}"])
+        # Keras refuses a store with more entries than variables: hand it the store without the
+        # seed state.
+        super().load_own_variables({key: store[key] for key in store.keys() if key != _SEED_STATE})
         # Files written without the state (e.g. by another version) keep the current one.
         if hasattr(self, "seed_generator") and _SEED_STATE in store:
             self.seed_generator.state.assign(store[_SEED_STATE])

@@ -29,15 +29,12 @@ All in ``keras.ops`` and XLA-clean.
 
 from keras import ops
 
+from gan_papers.common.validation import check_choice
+
 RECONSTRUCTION_KINDS = ("l2", "l1")
 REDUCTIONS = ("sum", "mean")
 RECONSTRUCTION_REDUCTIONS = REDUCTIONS  # the name earlier versions exported
 CHARBONNIER_EPSILON = 1e-12  # GFC_L1_loss.m
-
-
-def _check_choice(value, name, choices):
-    if value not in choices:
-        raise ValueError(f"`{name}` must be one of {choices}; received {value!r}.")
 
 
 def _reduce(element, reduction):
@@ -61,8 +58,8 @@ def reconstruction_loss(output, original, kind="l2", reduction="sum"):
     ``reduction="sum"`` sums over each face's pixels and channels, then averages over the batch (the
     convention the paper's lambdas go with); ``"mean"`` averages over everything.
     """
-    _check_choice(kind, "kind", RECONSTRUCTION_KINDS)
-    _check_choice(reduction, "reduction", REDUCTIONS)
+    check_choice(kind, "kind", RECONSTRUCTION_KINDS)
+    check_choice(reduction, "reduction", REDUCTIONS)
     if tuple(output.shape[1:]) != tuple(original.shape[1:]):
         raise ValueError(
             f"`output` and `original` must have the same shape; received {tuple(output.shape)} "
@@ -88,7 +85,7 @@ def parsing_loss(completed_logits, original_labels, reduction="sum"):
     ``reduction="sum"`` (``GFC_Softmax_loss.m``, the convention of lambda_3 = 0.05) sums over each
     face's pixels and averages over the batch; ``"mean"`` is the per-pixel mean, H*W times smaller.
     """
-    _check_choice(reduction, "reduction", REDUCTIONS)
+    check_choice(reduction, "reduction", REDUCTIONS)
     if tuple(completed_logits.shape[1:-1]) != tuple(original_labels.shape[1:]):
         raise ValueError(
             "`completed_logits` (B, H, W, classes) and `original_labels` (B, H, W) must share "
