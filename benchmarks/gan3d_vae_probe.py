@@ -59,13 +59,13 @@ def main(argv=None):
             seed=0,
             with_views=True,
             view_size=config.image_size,
-            view_channels=config.image_channels,
+            view_channels=config.encoder.channels,
         )
     )
     test_voxels, _ = make_shapes(
         SHAPE_SPLITS["heldout"][0] + np.arange(160), resolution=config.resolution
     )
-    test_views = render_views(test_voxels, size=config.image_size, channels=config.image_channels)
+    test_views = render_views(test_voxels, size=config.image_size, channels=config.encoder.channels)
     step = tf.function(model.train_step)
     rows, start = [], time.perf_counter()
     for i in range(1, args.steps + 1):

@@ -45,6 +45,7 @@ OVERRIDES = {}  # config fields to change, e.g. {"train_steps": 3000}
 # %%
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # fast CPU kernels on every x86 CPU
+import dataclasses
 import json
 import time
 import warnings
@@ -589,7 +590,7 @@ plt.show()
 
 # %%
 if test_labels is not None:
-    judge = fc.build_parser(config.image_size, config.parser_widths, name="judge")
+    judge = fc.build_parser(config.image_size, **dataclasses.asdict(config.parser), name="judge")
     _, sample_labels = render_faces(np.arange(256), size=config.image_size, seed=SEED)
     fc.compile_parser(
         judge,

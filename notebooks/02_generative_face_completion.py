@@ -51,6 +51,7 @@ OVERRIDES = {}  # config fields to change, e.g. {"stage_steps": (1000, 400, 400)
 # %%
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # fast CPU kernels on every x86 CPU
+import dataclasses
 import json
 import time
 import warnings
@@ -194,7 +195,7 @@ plt.show()
 gan_papers.show_source(fc.build_parser)
 
 # %%
-parser = fc.build_parser(size, config.parser_widths)
+parser = fc.build_parser(size, **dataclasses.asdict(config.parser))
 print(f"parser: {parser.count_params():,} parameters")
 _, sample_labels = render_faces(np.arange(256), size=size, seed=SEED)  # training faces
 class_weights = fc.median_frequency_weights(sample_labels)
@@ -273,7 +274,7 @@ gan_papers.show_source(fc.build_generator)
 paper_generator = fc.build_generator()
 print(f"paper's generator (128x128): {paper_generator.count_params():,} parameters")
 del paper_generator
-generator = fc.build_generator(size, config.g_widths, config.fc_units)
+generator = fc.build_generator(size, **dataclasses.asdict(config.generator))
 print(f"this profile's generator ({size}x{size}): {generator.count_params():,} parameters")
 
 # %% [markdown]
@@ -293,8 +294,10 @@ print(
     f"paper's discriminators: local (64x64) {fc.build_local_discriminator().count_params():,}, "
     f"global (128x128) {fc.build_global_discriminator().count_params():,} parameters"
 )
-local_d = fc.build_local_discriminator(config.hole_size, config.local_d_widths)
-global_d = fc.build_global_discriminator(size, config.global_d_widths)
+local_d = fc.build_local_discriminator(
+    config.hole_size, **dataclasses.asdict(config.local_discriminator)
+)
+global_d = fc.build_global_discriminator(size, **dataclasses.asdict(config.global_discriminator))
 print(
     f"this profile's: local ({config.hole_size}x{config.hole_size}) {local_d.count_params():,}, "
     f"global ({size}x{size}) {global_d.count_params():,} parameters"

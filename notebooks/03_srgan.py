@@ -201,7 +201,7 @@ del paper_generator
 # it off; the package's tests run every step with jit_compile=True all the same.
 srresnet = srgan.build_srresnet(config)
 print(
-    f"this profile's SRResNet (B={config.num_blocks}, {config.filters} filters): "
+    f"this profile's SRResNet (B={config.generator.num_blocks}, {config.generator.filters} filters): "
     f"{srresnet.count_params():,} parameters"
 )
 print("LR", lr_batch.shape[1:], "-> SR", srresnet(lr_batch[:1]).shape[1:])

@@ -86,10 +86,10 @@ for field, paper_value, value in differences_from_paper(config):
 # with one stage fewer, an eighth as wide), trains 600 steps of 16 shapes, and gives both networks a
 # learning rate of $10^{-3}$: with the paper's $10^{-5}$ the discriminator would barely move in a few
 # hundred steps and the 80 % rule would never act. It also computes the 3-D convolutions another way
-# (`conv_implementation`, below) because that is 49 times faster on a CPU at these widths. Two more
-# changes, `gan_prior` and `instance_noise`, keep this short run from collapsing (their section
-# follows the training step), and three make the short 3D-VAE-GAN run learn (`alpha1`, `alpha2`,
-# `reconstruction_norm`, explained in its section).
+# (`generator.implementation` and `discriminator.implementation`, below) because that is 49 times
+# faster on a CPU at these widths. Two more changes, `gan_prior` and `instance_noise`, keep this
+# short run from collapsing (their section follows the training step), and three make the short
+# 3D-VAE-GAN run learn (`alpha1`, `alpha2`, `reconstruction_norm`, explained in its section).
 #
 # ## The equations
 #
@@ -154,7 +154,7 @@ print(
 )
 
 # %% [markdown]
-# **Why `conv_implementation="sliced"`.** TensorFlow's CPU kernels for the backward passes of 3-D
+# **Why `implementation="sliced"`.** TensorFlow's CPU kernels for the backward passes of 3-D
 # convolutions (and so for the forward pass of a transposed one) fall back to a very slow path at many
 # sizes: at this profile's widths a train step took 23.6 s with them and 0.49 s sliced
 # (`python -m benchmarks.gan3d`). A 3-D convolution with a depth-$k$ kernel is a sum of $k$ 2-D
@@ -167,7 +167,7 @@ gan_papers.show_source(gan_papers.common.sliced_conv.conv3d_transpose_by_slices)
 
 # %%
 native = gan3d.build_generator(
-    resolution, config.latent_dim, config.g_filters, implementation="native"
+    resolution, config.latent_dim, config.generator.filters, implementation="native"
 )
 native.set_weights(model.generator.get_weights())
 z_check = gan3d.sample_latent(2, config.latent_dim, seed=SEED)
@@ -559,7 +559,7 @@ pairs = shape_dataset(
     split="train",
     with_views=True,
     view_size=config.image_size,
-    view_channels=config.image_channels,
+    view_channels=config.encoder.channels,
 )
 vae_epochs = max(config.vae_train_steps // config.steps_per_epoch, 1)
 vae_history = vae.fit(
@@ -576,7 +576,7 @@ vae_history = vae.fit(
 # %%
 shown = min(6, n_test if DATA_DIR is None else 6)
 test_views = render_views(
-    test_voxels[:shown], size=config.image_size, channels=config.image_channels
+    test_voxels[:shown], size=config.image_size, channels=config.encoder.channels
 )
 reconstructed = np.asarray(vae.reconstruct(test_views))
 fig = image_grid(list(test_views), nrows=1, titles=["view"] + [""] * (shown - 1))
@@ -589,7 +589,7 @@ fig = gan3d.plot_shapes(
 )
 save_figure(fig, f"{RUN_DIR}/reconstructions.png")
 plt.show()
-all_views = render_views(test_voxels, size=config.image_size, channels=config.image_channels)
+all_views = render_views(test_voxels, size=config.image_size, channels=config.encoder.channels)
 iou = gan3d.voxel_iou(np.asarray(vae.reconstruct(all_views)), test_voxels)
 vae.save(f"{RUN_DIR}/vae_gan3d.keras")
 print(f"mean voxel IoU of shapes reconstructed from held-out views: {iou.mean():.3f}")

@@ -46,24 +46,68 @@ def select(configs, profile=None):
 def config_for(configs, profile=None, **overrides):
     """``configs[profile]`` (a frozen dataclass) with ``overrides`` applied, validated by name.
 
-    Lists become tuples, so overrides parsed from YAML or JSON (papermill's ``-y``) compare equal to
-    the profiles' tuple-valued fields."""
-    config = select(configs, profile)
+    A field that is itself a dataclass (a network's builder arguments, e.g. ``generator``) takes a
+    dict of its own fields, e.g. ``generator={"filters": (32, 16)}``, or a dotted name,
+    ``**{"generator.filters": (32, 16)}``; the fields not named keep the profile's values. Lists
+    become tuples, so overrides parsed from YAML or JSON (papermill's ``-y``) compare equal to the
+    profiles' tuple-valued fields."""
+    return _replace(select(configs, profile), _nest(overrides), "overrides")
+
+
+def _nest(overrides):
+    """``{"a.b": v}`` -> ``{"a": {"b": v}}``, merged with any ``{"a": {...}}`` given as well."""
+    nested = {}
+    for key, value in overrides.items():
+        head, _, rest = key.partition(".")
+        if rest:
+            nested.setdefault(head, {})
+            if not isinstance(nested[head], dict):
+                raise ValueError(f"`overrides` sets both {head!r} and {key!r}.")
+            nested[head].update(_nest({rest: value}))
+        elif isinstance(value, dict) and isinstance(nested.get(head), dict):
+            nested[head].update(value)
+        elif head in nested:
+            raise ValueError(f"`overrides` sets both {head!r} and a field of it.")
+        else:
+            nested[head] = value
+    return nested
+
+
+def _replace(config, overrides, where):
+    """``dataclasses.replace(config, **overrides)``, recursing into dict values of dataclass fields."""
     fields = {f.name for f in dataclasses.fields(config)}
     unknown = set(overrides) - fields
     if unknown:
         raise ValueError(
-            f"`overrides` has unknown fields {sorted(unknown)}; {type(config).__name__} has "
+            f"`{where}` has unknown fields {sorted(unknown)}; {type(config).__name__} has "
             f"{sorted(fields)}."
         )
-    overrides = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
-    return dataclasses.replace(config, **overrides)
+    changes = {}
+    for name, value in overrides.items():
+        current = getattr(config, name)
+        if dataclasses.is_dataclass(current) and isinstance(value, dict):
+            value = _replace(current, value, f"{where}.{name}")
+        elif isinstance(value, dict):
+            raise ValueError(
+                f"`{where}` gives fields of {name!r}, which has none: "
+                f"{type(config).__name__}.{name} is {current!r}."
+            )
+        elif isinstance(value, list):
+            value = tuple(value)
+        changes[name] = value
+    return dataclasses.replace(config, **changes)
 
 
-def differences_from(config, reference):
-    """Rows (field, reference value, value) where dataclass ``config`` differs from ``reference``."""
-    return [
-        (f.name, getattr(reference, f.name), getattr(config, f.name))
-        for f in dataclasses.fields(config)
-        if getattr(reference, f.name) != getattr(config, f.name)
-    ]
+def differences_from(config, reference, prefix=""):
+    """Rows (field, reference value, value) where dataclass ``config`` differs from ``reference``.
+
+    A nested dataclass field contributes its own rows, named ``outer.inner`` (``generator.filters``).
+    """
+    rows = []
+    for f in dataclasses.fields(config):
+        ours, theirs = getattr(config, f.name), getattr(reference, f.name)
+        if dataclasses.is_dataclass(ours) and dataclasses.is_dataclass(theirs):
+            rows += differences_from(ours, theirs, f"{prefix}{f.name}.")
+        elif ours != theirs:
+            rows.append((f"{prefix}{f.name}", theirs, ours))
+    return rows

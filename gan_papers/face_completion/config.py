@@ -36,16 +36,49 @@ from gan_papers.common.profiles import config_for, differences_from
 
 
 @dataclasses.dataclass(frozen=True)
+class GeneratorConfig:
+    """``networks.build_generator``'s widths (its ``image_size``: the config's)."""
+
+    widths: tuple = (32, 64, 128, 256)
+    fc_units: int = 4096
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalDiscriminatorConfig:
+    """``networks.build_local_discriminator``'s widths (its ``patch_size``: the config's
+    ``hole_size``)."""
+
+    widths: tuple = (64, 128, 256, 512)  # Model_localD.prototxt
+
+
+@dataclasses.dataclass(frozen=True)
+class GlobalDiscriminatorConfig:
+    """``networks.build_global_discriminator``'s widths (its ``image_size``: the config's)."""
+
+    widths: tuple = (32, 64, 128, 256, 512)  # Model_globalD.prototxt
+
+
+@dataclasses.dataclass(frozen=True)
+class ParserConfig:
+    """``parser.build_parser``'s widths (its ``image_size``: the config's)."""
+
+    widths: tuple = (32, 64, 128, 256)
+
+
+@dataclasses.dataclass(frozen=True)
 class FaceCompletionConfig:
-    """Every number the face-completion walkthrough needs. Defaults are the paper's."""
+    """Every number the face-completion walkthrough needs. Defaults are the paper's.
+
+    ``generator``, ``local_discriminator``, ``global_discriminator`` and ``parser`` hold the keyword
+    arguments of the builder of that network (``recipe``); override one with a dict, e.g.
+    ``get_config("demo", generator={"fc_units": 512})``."""
 
     image_size: int = 128
     hole_size: int = 64  # the random training hole; the local discriminator sees this patch
-    g_widths: tuple = (32, 64, 128, 256)
-    fc_units: int = 4096
-    local_d_widths: tuple = (64, 128, 256, 512)  # Model_localD.prototxt
-    global_d_widths: tuple = (32, 64, 128, 256, 512)  # Model_globalD.prototxt
-    parser_widths: tuple = (32, 64, 128, 256)
+    generator: GeneratorConfig = GeneratorConfig()
+    local_discriminator: LocalDiscriminatorConfig = LocalDiscriminatorConfig()
+    global_discriminator: GlobalDiscriminatorConfig = GlobalDiscriminatorConfig()
+    parser: ParserConfig = ParserConfig()
     lambda_local: float = 300.0
     lambda_global: float = 300.0
     lambda_parsing: float = 0.05
@@ -70,11 +103,11 @@ CONFIGS = {
     "demo": FaceCompletionConfig(
         image_size=64,
         hole_size=32,
-        g_widths=(8, 16, 32, 64),
-        fc_units=256,
-        local_d_widths=(16, 32, 64),
-        global_d_widths=(8, 16, 32, 64),  # the extra first stage at half the width, as the paper's
-        parser_widths=(8, 16, 32, 32),
+        generator=GeneratorConfig(widths=(8, 16, 32, 64), fc_units=256),
+        local_discriminator=LocalDiscriminatorConfig(widths=(16, 32, 64)),
+        # The extra first stage at half the width, as the paper's.
+        global_discriminator=GlobalDiscriminatorConfig(widths=(8, 16, 32, 64)),
+        parser=ParserConfig(widths=(8, 16, 32, 32)),
         lambda_local=75.0 / DEMO_LAMBDA_DIVISOR,
         lambda_global=75.0 / DEMO_LAMBDA_DIVISOR,
         lambda_parsing=0.05 / DEMO_LAMBDA_DIVISOR,
@@ -89,11 +122,10 @@ CONFIGS = {
     "smoke": FaceCompletionConfig(
         image_size=16,
         hole_size=8,
-        g_widths=(4, 4, 8, 8),
-        fc_units=16,
-        local_d_widths=(4,),
-        global_d_widths=(4, 8),
-        parser_widths=(4, 4, 8, 8),
+        generator=GeneratorConfig(widths=(4, 4, 8, 8), fc_units=16),
+        local_discriminator=LocalDiscriminatorConfig(widths=(4,)),
+        global_discriminator=GlobalDiscriminatorConfig(widths=(4, 8)),
+        parser=ParserConfig(widths=(4, 4, 8, 8)),
         lambda_local=300.0 / 64,
         lambda_global=300.0 / 64,
         lambda_parsing=0.05,

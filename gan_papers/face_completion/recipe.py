@@ -4,6 +4,8 @@
 of the config's sizes, ``FaceCompletionGAN`` with the config's lambdas, and its three Adam optimisers.
 """
 
+import dataclasses
+
 import keras
 
 from gan_papers.face_completion.model import FaceCompletionGAN
@@ -22,11 +24,15 @@ def build_face_completion(config, parser=None, seed=None, **compile_kwargs):
     widths (for timing, or to be trained and loaded later).
     """
     if parser is None:
-        parser = build_parser(config.image_size, config.parser_widths)
+        parser = build_parser(config.image_size, **dataclasses.asdict(config.parser))
     model = FaceCompletionGAN(
-        build_generator(config.image_size, config.g_widths, config.fc_units),
-        build_local_discriminator(config.hole_size, config.local_d_widths),
-        build_global_discriminator(config.image_size, config.global_d_widths),
+        build_generator(config.image_size, **dataclasses.asdict(config.generator)),
+        build_local_discriminator(
+            config.hole_size, **dataclasses.asdict(config.local_discriminator)
+        ),
+        build_global_discriminator(
+            config.image_size, **dataclasses.asdict(config.global_discriminator)
+        ),
         freeze(parser),
         hole_size=config.hole_size,
         lambda_local=config.lambda_local,

@@ -13,14 +13,43 @@ from gan_papers.common.profiles import config_for, differences_from
 
 
 @dataclasses.dataclass(frozen=True)
+class GeneratorConfig:
+    """``networks.build_generator``'s widths and convolutions (``resolution``, ``latent_dim``: the
+    config's)."""
+
+    filters: tuple = (512, 256, 128, 64)  # from the 4^3 bottleneck up
+    implementation: str = "native"  # or "sliced": same maths (common.sliced_conv)
+
+
+@dataclasses.dataclass(frozen=True)
+class DiscriminatorConfig:
+    """``networks.build_discriminator``'s widths and convolutions (``resolution``: the config's)."""
+
+    filters: tuple = (64, 128, 256, 512)  # from the input down
+    implementation: str = "native"  # or "sliced": same maths (common.sliced_conv)
+
+
+@dataclasses.dataclass(frozen=True)
+class EncoderConfig:
+    """``encoder.build_encoder``'s image channels and widths (``image_size``, ``latent_dim``: the
+    config's)."""
+
+    channels: int = 3
+    filters: tuple = (64, 128, 256, 512)
+
+
+@dataclasses.dataclass(frozen=True)
 class GAN3DConfig:
-    """Every number the 3D-GAN walkthrough needs. Defaults are the paper's."""
+    """Every number the 3D-GAN walkthrough needs. Defaults are the paper's.
+
+    ``generator``, ``discriminator`` and ``encoder`` hold the keyword arguments of the builder of
+    that network (``recipe``); override one with a dict, e.g.
+    ``get_config("demo", generator={"implementation": "native"})``."""
 
     resolution: int = 64
     latent_dim: int = 200
-    g_filters: tuple = (512, 256, 128, 64)  # from the 4^3 bottleneck up
-    d_filters: tuple = (64, 128, 256, 512)  # from the input down
-    conv_implementation: str = "native"  # or "sliced": same maths (common.sliced_conv)
+    generator: GeneratorConfig = GeneratorConfig()
+    discriminator: DiscriminatorConfig = DiscriminatorConfig()
     batch_size: int = 100
     g_learning_rate: float = 0.0025
     d_learning_rate: float = 1e-5
@@ -34,8 +63,7 @@ class GAN3DConfig:
     steps_per_epoch: int = 500
     # 3D-VAE-GAN (Section 3.2): image encoder, loss weights, latent prior of the KL term.
     image_size: int = 256
-    image_channels: int = 3
-    e_filters: tuple = (64, 128, 256, 512)
+    encoder: EncoderConfig = EncoderConfig()
     e_learning_rate: float = 0.0025  # not in the paper: G's
     alpha1: float = 5.0
     alpha2: float = 1e-4
@@ -74,9 +102,8 @@ CONFIGS = {
     # (benchmarks/gan3d_vae_probe.py; alpha1 = 5 gave 0.22 and 0.25 after 100 and 150).
     "demo": GAN3DConfig(
         resolution=32,
-        g_filters=(64, 32, 16),
-        d_filters=(16, 32, 64),
-        conv_implementation="sliced",
+        generator=GeneratorConfig(filters=(64, 32, 16), implementation="sliced"),
+        discriminator=DiscriminatorConfig(filters=(16, 32, 64), implementation="sliced"),
         batch_size=16,
         g_learning_rate=1e-3,
         d_learning_rate=1e-3,
@@ -85,8 +112,7 @@ CONFIGS = {
         train_steps=600,
         steps_per_epoch=50,
         image_size=64,
-        image_channels=1,
-        e_filters=(32, 64),
+        encoder=EncoderConfig(channels=1, filters=(32, 64)),
         e_learning_rate=1e-3,
         alpha1=1.0,
         alpha2=1.0,
@@ -99,17 +125,15 @@ CONFIGS = {
     "smoke": GAN3DConfig(
         resolution=16,
         latent_dim=16,
-        g_filters=(16, 8),
-        d_filters=(8, 16),
-        conv_implementation="sliced",
+        generator=GeneratorConfig(filters=(16, 8), implementation="sliced"),
+        discriminator=DiscriminatorConfig(filters=(8, 16), implementation="sliced"),
         batch_size=4,
         gan_prior="normal",  # as demo, so the notebook's smoke run takes the same code paths
         instance_noise=0.15,
         train_steps=4,
         steps_per_epoch=2,
         image_size=32,
-        image_channels=1,
-        e_filters=(8,),
+        encoder=EncoderConfig(channels=1, filters=(8,)),
         alpha1=1.0,  # as demo
         alpha2=1.0,
         reconstruction_norm="squared_l2",

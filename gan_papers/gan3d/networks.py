@@ -54,7 +54,7 @@ def num_stages(resolution):
 
 
 def default_filters(resolution):
-    """The paper's widths for ``resolution``: ``(g_filters, d_filters)``, each of length k.
+    """The paper's widths for ``resolution``: ``(G's filters, D's filters)``, each of length k.
 
     A feature map of side s has the width it has at 64^3, so 32^3 gives G (512, 256, 128) and
     D (128, 256, 512). Beyond 64^3 the widths go on halving towards the output (G) / the input (D).

@@ -5,6 +5,8 @@
 - ``build_vae_gan3d``: the 3D-VAE-GAN, the same plus the image encoder and its optimiser.
 """
 
+import dataclasses
+
 import keras
 
 from gan_papers.gan3d.encoder import build_encoder
@@ -16,13 +18,10 @@ from gan_papers.gan3d.vae_gan import VAEGAN3D
 def build_networks(config):
     """``(generator, discriminator)`` with ``config``'s resolution, widths and convolutions."""
     generator = build_generator(
-        config.resolution,
-        config.latent_dim,
-        config.g_filters,
-        implementation=config.conv_implementation,
+        config.resolution, config.latent_dim, **dataclasses.asdict(config.generator)
     )
     discriminator = build_discriminator(
-        config.resolution, config.d_filters, implementation=config.conv_implementation
+        config.resolution, **dataclasses.asdict(config.discriminator)
     )
     return generator, discriminator
 
@@ -50,7 +49,7 @@ def build_vae_gan3d(config, seed=None, **compile_kwargs):
     """A compiled ``VAEGAN3D`` with ``config``'s encoder, networks, loss weights and optimisers."""
     model = VAEGAN3D(
         build_encoder(
-            config.image_size, config.image_channels, config.latent_dim, config.e_filters
+            config.image_size, latent_dim=config.latent_dim, **dataclasses.asdict(config.encoder)
         ),
         *build_networks(config),
         alpha1=config.alpha1,

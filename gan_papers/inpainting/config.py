@@ -17,13 +17,38 @@ from gan_papers.common.profiles import config_for, differences_from
 
 
 @dataclasses.dataclass(frozen=True)
+class GeneratorConfig:
+    """``networks.build_generator``'s width (its ``image_size`` and ``latent_dim``: the config's)."""
+
+    base_filters: int = 512  # the widest layer (4x4x512 in DCGAN)
+
+
+@dataclasses.dataclass(frozen=True)
+class DiscriminatorConfig:
+    """``networks.build_discriminator``'s width (its ``image_size``: the config's)."""
+
+    base_filters: int = 64  # the first layer
+
+
+@dataclasses.dataclass(frozen=True)
+class ParserConfig:
+    """``face_completion.build_parser``'s widths (its ``image_size``: the config's)."""
+
+    widths: tuple = (32, 64, 128, 256)
+
+
+@dataclasses.dataclass(frozen=True)
 class InpaintingConfig:
-    """Every number the inpainting walkthrough needs. Defaults are the paper's."""
+    """Every number the inpainting walkthrough needs. Defaults are the paper's.
+
+    ``generator``, ``discriminator`` and ``parser`` hold the keyword arguments of the builder of that
+    network (``recipe.build_networks``); override one with a dict, e.g.
+    ``get_config("demo", generator={"base_filters": 64})``."""
 
     image_size: int = 64
     latent_dim: int = 100
-    g_filters: int = 512  # the generator's widest layer (4x4x512 in DCGAN)
-    d_filters: int = 64  # the discriminator's first layer
+    generator: GeneratorConfig = GeneratorConfig()
+    discriminator: DiscriminatorConfig = DiscriminatorConfig()
     batch_size: int = 64
     # DCGAN training: Adam(2e-4, beta_1=0.5); 25 CelebA epochs of 64 images ~ 63,000 steps.
     train_steps: int = 63_000
@@ -40,7 +65,7 @@ class InpaintingConfig:
     # whether a filled hole holds the right facial parts (``face_completion.build_parser``, trained
     # on the procedural faces' exact labels).
     swd_images: int = 1024
-    parser_widths: tuple = (32, 64, 128, 256)
+    parser: ParserConfig = ParserConfig()
     parser_learning_rate: float = 1e-3
     parser_steps: int = 5000
 
@@ -52,8 +77,8 @@ CONFIGS = {
     # (benchmarks/README.md, "Semantic inpainting", "The demo prior's batch and steps").
     "demo": InpaintingConfig(
         image_size=32,
-        g_filters=128,
-        d_filters=32,
+        generator=GeneratorConfig(base_filters=128),
+        discriminator=DiscriminatorConfig(base_filters=32),
         batch_size=32,
         train_steps=4000,
         steps_per_epoch=100,
@@ -62,15 +87,15 @@ CONFIGS = {
         window=5,
         test_images=32,
         swd_images=256,
-        parser_widths=(16, 32, 64, 64),
+        parser=ParserConfig(widths=(16, 32, 64, 64)),
         parser_learning_rate=3e-3,
         parser_steps=600,
     ),
     "smoke": InpaintingConfig(
         image_size=16,
         latent_dim=16,
-        g_filters=16,
-        d_filters=8,
+        generator=GeneratorConfig(base_filters=16),
+        discriminator=DiscriminatorConfig(base_filters=8),
         batch_size=8,
         train_steps=4,
         steps_per_epoch=2,
@@ -78,7 +103,7 @@ CONFIGS = {
         window=3,
         test_images=4,
         swd_images=16,
-        parser_widths=(4, 4, 8, 8),
+        parser=ParserConfig(widths=(4, 4, 8, 8)),
         parser_steps=2,
     ),
 }

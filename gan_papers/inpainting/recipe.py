@@ -5,6 +5,8 @@
   both networks (``DCGAN.compile``'s defaults).
 """
 
+import dataclasses
+
 from gan_papers.inpainting.model import DCGAN
 from gan_papers.inpainting.networks import build_discriminator, build_generator
 
@@ -12,9 +14,13 @@ from gan_papers.inpainting.networks import build_discriminator, build_generator
 def build_networks(config):
     """``(generator, discriminator)`` with ``config``'s image size, latent size and widths."""
     generator = build_generator(
-        image_size=config.image_size, latent_dim=config.latent_dim, base_filters=config.g_filters
+        image_size=config.image_size,
+        latent_dim=config.latent_dim,
+        **dataclasses.asdict(config.generator),
     )
-    discriminator = build_discriminator(image_size=config.image_size, base_filters=config.d_filters)
+    discriminator = build_discriminator(
+        image_size=config.image_size, **dataclasses.asdict(config.discriminator)
+    )
     return generator, discriminator
 
 

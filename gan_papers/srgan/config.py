@@ -15,14 +15,25 @@ from gan_papers.common.profiles import config_for, differences_from
 
 
 @dataclasses.dataclass(frozen=True)
+class GeneratorConfig:
+    """``networks.build_generator``'s depth and width (its ``scale``: the config's)."""
+
+    num_blocks: int = 16  # B residual blocks.
+    filters: int = 64
+
+
+@dataclasses.dataclass(frozen=True)
 class SRGANConfig:
-    """Every number the SRGAN recipe needs. Defaults are the paper's."""
+    """Every number the SRGAN recipe needs. Defaults are the paper's.
+
+    ``generator`` holds the keyword arguments of the SRResNet's builder (``recipe.build_srresnet``);
+    override it with a dict, e.g. ``get_config("demo", generator={"num_blocks": 8})``. The
+    discriminator's ``input_size`` is ``crop_size``, which the data pipeline reads as well."""
 
     scale: int = 4
     crop_size: int = 96  # HR crop side; LR crops are crop_size // scale.
     batch_size: int = 16
-    num_blocks: int = 16  # B residual blocks.
-    filters: int = 64
+    generator: GeneratorConfig = GeneratorConfig()
     # Phase 1, SRResNet-MSE: Adam(1e-4, beta_1=0.9), 10^6 update iterations.
     pretrain_lr: float = 1e-4
     pretrain_steps: int = 1_000_000
@@ -53,8 +64,7 @@ CONFIGS = {
     "demo": SRGANConfig(
         crop_size=48,
         batch_size=16,
-        num_blocks=4,
-        filters=32,
+        generator=GeneratorConfig(num_blocks=4, filters=32),
         pretrain_lr=1e-3,
         pretrain_final_lr=1e-5,
         pretrain_steps=6000,
@@ -74,8 +84,7 @@ CONFIGS = {
     "smoke": SRGANConfig(
         crop_size=32,
         batch_size=4,
-        num_blocks=1,
-        filters=8,
+        generator=GeneratorConfig(num_blocks=1, filters=8),
         pretrain_lr=1e-3,
         pretrain_steps=4,
         gan_steps=4,

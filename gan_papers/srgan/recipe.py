@@ -5,6 +5,8 @@
    perceptual loss. The paper stresses the initialisation: it avoids undesired local optima.
 """
 
+import dataclasses
+
 import keras
 
 from gan_papers.srgan.config import SRGANConfig
@@ -32,9 +34,7 @@ def build_srresnet(config=None, **compile_kwargs):
     (e.g. ``jit_compile=True``).
     """
     config = config or SRGANConfig()
-    generator = build_generator(
-        num_blocks=config.num_blocks, scale=config.scale, filters=config.filters
-    )
+    generator = build_generator(scale=config.scale, **dataclasses.asdict(config.generator))
     generator.compile(
         optimizer=keras.optimizers.Adam(pretrain_learning_rate(config), beta_1=0.9),
         loss="mse",

@@ -15,9 +15,9 @@ from gan_papers.face_completion.recipe import build_face_completion
 def test_paper_profile_is_the_authors_setting():
     paper = get_config("paper")
     assert (paper.image_size, paper.hole_size) == (128, 64)
-    assert (paper.g_widths, paper.fc_units) == ((32, 64, 128, 256), 4096)
-    assert paper.local_d_widths == (64, 128, 256, 512)  # Model_localD.prototxt
-    assert paper.global_d_widths == (32, 64, 128, 256, 512)  # Model_globalD.prototxt
+    assert (paper.generator.widths, paper.generator.fc_units) == ((32, 64, 128, 256), 4096)
+    assert paper.local_discriminator.widths == (64, 128, 256, 512)  # Model_localD.prototxt
+    assert paper.global_discriminator.widths == (32, 64, 128, 256, 512)  # Model_globalD.prototxt
     assert (paper.global_gradient, paper.reconstruction) == ("everywhere", "l2")
     assert (paper.lambda_local, paper.lambda_global, paper.lambda_parsing) == PAPER_LAMBDAS
     assert (paper.g_learning_rate, paper.d_learning_rate) == (1e-4, 2e-4)

@@ -1,5 +1,7 @@
 """3D-GAN run profiles: the paper's numbers, and smoke models that build and train."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -18,7 +20,7 @@ def test_paper_profile_is_the_papers_setting():
     assert (paper.accuracy_threshold, paper.accuracy_from) == (0.8, "previous_batch")
     assert (paper.image_size, paper.alpha1, paper.alpha2) == (256, 5.0, 1e-4)
     assert paper.feature_pool_sizes == (8, 4, 2)
-    assert paper.conv_implementation == "native"
+    assert paper.generator.implementation == paper.discriminator.implementation == "native"
     assert (paper.gan_prior, paper.instance_noise, paper.instance_noise_steps) == (
         "uniform",
         0.0,
@@ -31,11 +33,24 @@ def test_demo_and_smoke_profiles_shrink_it():
     assert get_config().resolution == 16  # tests run with GAN_PAPERS_PROFILE=smoke (conftest)
     demo = CONFIGS["demo"]
     changed = {row[0] for row in differences_from_paper(demo)}
-    assert {"resolution", "g_filters", "d_filters", "batch_size", "train_steps"} <= changed
+    assert {
+        "resolution",
+        "generator.filters",
+        "discriminator.filters",
+        "batch_size",
+        "train_steps",
+    } <= changed
     assert "accuracy_threshold" not in changed and "latent_dim" not in changed
     assert get_config("smoke", train_steps=1).train_steps == 1
     with pytest.raises(ValueError, match="`overrides`"):
         get_config("smoke", resolutions=16)
+    native = get_config("smoke", generator={"implementation": "native"})
+    assert native.generator == dataclasses.replace(
+        CONFIGS["smoke"].generator, implementation="native"
+    )
+    assert native.discriminator == CONFIGS["smoke"].discriminator
+    with pytest.raises(ValueError, match=r"overrides\.encoder.*'channel'.*'channels'"):
+        get_config("smoke", encoder={"channel": 3})
 
 
 def test_smoke_models_build_and_train():
@@ -43,7 +58,7 @@ def test_smoke_models_build_and_train():
     model = build_gan3d(config, seed=0)
     assert isinstance(model, GAN3D) and model.resolution == 16
     # The profile's convolution implementation reaches both networks.
-    assert config.conv_implementation == "sliced"
+    assert config.generator.implementation == config.discriminator.implementation == "sliced"
     assert isinstance(model.generator.get_layer("deconv2"), SlicedConv3DTranspose)
     assert isinstance(model.discriminator.get_layer("conv1"), SlicedConv3D)
     assert float(model.d_optimizer.learning_rate) == pytest.approx(config.d_learning_rate)

@@ -47,11 +47,11 @@ def test_discriminator_parameter_count_at_the_papers_size():
 
 
 def test_resolution_32_has_one_stage_fewer_with_the_widths_of_its_map_sides():
-    g_filters, d_filters = default_filters(32)
-    assert (g_filters, d_filters) == ((512, 256, 128), (128, 256, 512))
+    generator_filters, discriminator_filters = default_filters(32)
+    assert (generator_filters, discriminator_filters) == ((512, 256, 128), (128, 256, 512))
     generator, discriminator = build_generator(32), build_discriminator(32)
-    assert generator.count_params() == _generator_count(200, g_filters) == 17_051_136
-    assert discriminator.count_params() == _discriminator_count(d_filters) == 10_530_304
+    assert generator.count_params() == _generator_count(200, generator_filters) == 17_051_136
+    assert discriminator.count_params() == _discriminator_count(discriminator_filters) == 10_530_304
     assert generator.output_shape == (None, 32, 32, 32, 1)
     assert discriminator.input_shape == (None, 32, 32, 32, 1)
     assert num_stages(32) == 3 and num_stages(64) == 4

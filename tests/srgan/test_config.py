@@ -8,7 +8,8 @@ from gan_papers import srgan
 
 def test_paper_profile_is_the_papers_recipe():
     paper = srgan.get_config("paper")
-    assert (paper.scale, paper.crop_size, paper.batch_size, paper.num_blocks) == (4, 96, 16, 16)
+    assert (paper.scale, paper.crop_size, paper.batch_size) == (4, 96, 16)
+    assert (paper.generator.num_blocks, paper.generator.filters) == (16, 64)
     assert (paper.pretrain_lr, paper.pretrain_steps) == (1e-4, 10**6)
     assert (paper.gan_lr, paper.gan_lr_after_decay, paper.gan_steps) == (1e-4, 1e-5, 2 * 10**5)
     assert (paper.content_loss, paper.adversarial_weight) == ("vgg54", 1e-3)
@@ -19,7 +20,13 @@ def test_paper_profile_is_the_papers_recipe():
 def test_demo_differences_are_listed():
     demo = srgan.get_config("demo")
     fields = {name for name, _, _ in srgan.differences_from_paper(demo)}
-    assert {"crop_size", "num_blocks", "filters", "pretrain_lr", "pretrain_steps"} <= fields
+    assert {
+        "crop_size",
+        "generator.num_blocks",
+        "generator.filters",
+        "pretrain_lr",
+        "pretrain_steps",
+    } <= fields
 
 
 def test_gan_rate_drops_tenfold_halfway():
