@@ -449,11 +449,12 @@ for row in few:
     )
 
 # %% [markdown]
-# In our `demo` runs (seeds 0, 1, 2; `python -m benchmarks.claims --papers gan3d`) we measured this:
-# - With 5 labelled shapes per class, D's features scored 89.4, 89.4 and 83.8 % against the raw
-#   voxels' 77.5 %.
-# - With 10 per class they scored 92.5, 91.3 and 91.9 % against 85.0 %.
-# - With all 40 per class the two tie (95.0-97.5 % against 96.3 %).
+# In our `demo` runs (seeds 0, 1, 2; `python -m benchmarks.claims --papers gan3d`) on two Intel CPUs
+# (their kernels round differently, so a run's samples differ from one CPU to the other) we measured:
+# - With 5 labelled shapes per class, D's features scored 83.8-89.4 % (81.3-87.5 % on the second CPU)
+#   against the raw voxels' 77.5 %.
+# - With 10 per class they scored 91.3-92.5 % (91.9-95.0 %) against 85.0 %.
+# - With all 40 per class the two tie (95.0-98.1 % against 96.3 %).
 #
 # That is the paper's argument at this scale: the unlabelled training did the work that labels would
 # otherwise have to do.
@@ -521,8 +522,8 @@ if ref_resolution == resolution and DATA_DIR is None:
 # **What to look for.** Compare the reference samples per class with this run's: the same networks
 # after five times the training. Over three seeds of this notebook (`python -m benchmarks.claims
 # --papers gan3d`) the reference model's 64 samples found nearest shapes in all 8 classes with mean
-# IoUs of 0.42, 0.41 and 0.42, 55-57 % of real held-out shapes' 0.74 (the demo model: 0.28, 0.34,
-# 0.36, 37-48 %), and sofas, beds and lamps are recognisable at a glance; chairs, tables and
+# IoUs of 0.42, 0.41 and 0.42, 55-57 % of real held-out shapes' 0.74 (the demo model: 37-48 % on one
+# CPU, 30-42 % on another), and sofas, beds and lamps are recognisable at a glance; chairs, tables and
 # bookshelves, whose thin legs and shelves take few voxels, are still fragments. Its discriminator's
 # features beat raw voxels by 13.1 points with 5 labels per class, 9.4 with 10 and 3.1 with 40 (90.6,
 # 94.4 and 99.4 % against 77.5, 85.0 and 96.3 %): more training made the unlabelled features better,
