@@ -6,7 +6,8 @@ student runs, not a copy of them) at the ``demo`` profile with ``SEED`` set, int
 a function of that file, giving one number per seed and whether the claim held. A claim holds only
 if it held on every seed.
 
-Prints one table per paper and writes ``benchmarks/results/claims.json``.
+Prints one table per paper and writes ``benchmarks/results/claims.json`` (papers not run this time
+keep their last entry there).
 
     python -m benchmarks.claims [--papers face_completion] [--seeds 0 1 2] [--reuse]
     python -m benchmarks.claims --profile reference --seeds 0 --reuse
@@ -351,7 +352,11 @@ def main(argv=None):
     )
     suffix = "" if args.profile == "demo" else f"_{args.profile}"
     out = args.out or os.path.join(ROOT, "benchmarks", "results", f"claims{suffix}.json")
+    # Papers not run this time keep their last results in the file.
     reports = {}
+    if os.path.exists(out):
+        with open(out, encoding="utf-8") as f:
+            reports = json.load(f)
     for paper in args.papers:
         reports[paper] = evaluate_paper(paper, args.seeds, args.reuse, runs_dir, args.profile)
         print_paper(paper, reports[paper])

@@ -15,15 +15,18 @@ Each configuration runs in a fresh child process, so that its memory is its own:
 A configuration that does not finish within ``--timeout`` seconds is reported as such (XLA's CPU
 compilation of these 3-D convolutions can take many minutes).
 
-``--implementations`` compares TensorFlow's 3-D convolution kernels (``native``, the builders'
-default) with the same convolutions computed over depth slices (``sliced``,
-``gan_papers.common.sliced_conv``; the demo profile's). ``--g-filters`` / ``--d-filters`` replace the
-paper's widths (e.g. the demo profile's ``--g-filters 64 32 16 --d-filters 16 32 64 --resolutions 32
---batch 16``).
+``--implementations`` compares TensorFlow's 3-D convolution kernels (``native``) with the same
+convolutions computed over depth slices (``sliced``, ``gan_papers.common.sliced_conv``) and with the
+builders' default ``auto`` (``gan_papers.common.conv3d_choice``: the column ``chosen`` says which of
+the two it took in that process). ``--g-filters`` / ``--d-filters`` replace the paper's widths (e.g.
+the demo profile's ``--g-filters 64 32 16 --d-filters 16 32 64 --resolutions 32 --batch 16``);
+``--width-scales`` multiplies them and ``--batch`` takes several sizes, for a sweep that shows
+whether a step is much slower than its neighbours in width or batch (a kernel cliff).
 
-    python -m benchmarks.gan3d [--batch 8] [--steps 3] [--resolutions 32 64] [--timeout 900]
-                               [--implementations native sliced] [--xla 0 1]
-                               [--g-filters ...] [--d-filters ...] [--out FILE.json]
+    python -m benchmarks.gan3d [--batch 8 ...] [--steps 3] [--resolutions 32 64] [--timeout 900]
+                               [--implementations auto native sliced] [--xla 0 1]
+                               [--g-filters ...] [--d-filters ...] [--width-scales 1 ...]
+                               [--out FILE.json]
 """
 
 import argparse
@@ -52,6 +55,7 @@ def worker(resolution, xla, implementation, batch, steps, g_filters=None, d_filt
     import tensorflow as tf
 
     from benchmarks._common import time_call
+    from gan_papers.common.conv3d_choice import resolve_implementation
     from gan_papers.gan3d import GAN3D, build_discriminator, build_generator
 
     keras.utils.set_random_seed(0)
@@ -73,6 +77,8 @@ def worker(resolution, xla, implementation, batch, steps, g_filters=None, d_filt
         "resolution": resolution,
         "xla": xla,
         "conv": implementation,
+        "chosen": resolve_implementation(implementation),
+        "g_filters": list(g_filters or []),
         "batch": batch,
         "params_g": model.generator.count_params(),
         "params_d": model.discriminator.count_params(),
@@ -91,7 +97,7 @@ def worker(resolution, xla, implementation, batch, steps, g_filters=None, d_filt
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--batch", type=int, nargs="+", default=[8])
     parser.add_argument("--steps", type=int, default=3, help="timed steps per configuration")
     parser.add_argument("--resolutions", type=int, nargs="+", default=[32, 64])
     parser.add_argument("--out", default="benchmarks/results/gan3d.json")
@@ -99,7 +105,10 @@ def main(argv=None):
         "--timeout", type=int, default=900, help="seconds per configuration (XLA compiles slowly)"
     )
     parser.add_argument(
-        "--implementations", nargs="+", default=["native", "sliced"], choices=["native", "sliced"]
+        "--implementations",
+        nargs="+",
+        default=["native", "sliced"],
+        choices=["auto", "native", "sliced"],
     )
     parser.add_argument("--xla", nargs="+", type=int, default=[0, 1], choices=[0, 1])
     parser.add_argument(
@@ -107,6 +116,13 @@ def main(argv=None):
     )
     parser.add_argument(
         "--d-filters", type=int, nargs="+", help="D's widths (default: the paper's)"
+    )
+    parser.add_argument(
+        "--width-scales",
+        type=float,
+        nargs="+",
+        default=[1.0],
+        help="multiply G's and D's widths (given or the paper's) by each of these",
     )
     parser.add_argument(
         "--worker", nargs=3, metavar=("RESOLUTION", "XLA", "CONV"), help=argparse.SUPPRESS
@@ -118,7 +134,7 @@ def main(argv=None):
             int(resolution),
             bool(int(xla)),
             implementation,
-            args.batch,
+            args.batch[0],
             args.steps,
             args.g_filters,
             args.d_filters,
@@ -126,18 +142,22 @@ def main(argv=None):
         return
 
     from benchmarks._common import machine, print_table, write_json
+    from gan_papers.gan3d.networks import default_filters
 
     rows = []
-    widths = []
-    for flag, value in (("--g-filters", args.g_filters), ("--d-filters", args.d_filters)):
-        if value:
-            widths += [flag, *map(str, value)]
-    for resolution, xla, conv in itertools.product(
-        args.resolutions, map(bool, args.xla), args.implementations
+    for resolution, scale, batch, xla, conv in itertools.product(
+        args.resolutions, args.width_scales, args.batch, map(bool, args.xla), args.implementations
     ):
-        label = {"resolution": resolution, "xla": xla, "conv": conv, "batch": args.batch}
+        g_default, d_default = default_filters(resolution)
+        widths = []
+        for flag, value in (
+            ("--g-filters", args.g_filters or g_default),
+            ("--d-filters", args.d_filters or d_default),
+        ):
+            widths += [flag, *(str(max(1, round(f * scale))) for f in value)]
+        label = {"resolution": resolution, "xla": xla, "conv": conv, "batch": batch, "scale": scale}
         command = [sys.executable, "-m", "benchmarks.gan3d", "--worker", str(resolution)]
-        command += [str(int(xla)), conv, "--batch", str(args.batch), "--steps", str(args.steps)]
+        command += [str(int(xla)), conv, "--batch", str(batch), "--steps", str(args.steps)]
         try:
             done = subprocess.run(
                 command + widths, capture_output=True, text=True, timeout=args.timeout
@@ -149,7 +169,7 @@ def main(argv=None):
         lines = [line for line in done.stdout.splitlines() if line.startswith("ROW ")]
         if done.returncode != 0 or not lines:
             raise RuntimeError(f"benchmark {label} failed:\n{done.stderr[-3000:]}")
-        rows.append(json.loads(lines[-1][4:]))
+        rows.append(json.loads(lines[-1][4:]) | {"scale": scale})
         print(json.dumps(rows[-1]))
     print()
     columns = list(dict.fromkeys(key for row in rows for key in row))

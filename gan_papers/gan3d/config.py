@@ -18,7 +18,7 @@ class GeneratorConfig:
     config's)."""
 
     filters: tuple = (512, 256, 128, 64)  # from the 4^3 bottleneck up
-    implementation: str = "native"  # or "sliced": same maths (common.sliced_conv)
+    implementation: str = "auto"  # or "native" / "sliced": same maths (common.conv3d_choice)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,7 +26,7 @@ class DiscriminatorConfig:
     """``networks.build_discriminator``'s widths and convolutions (``resolution``: the config's)."""
 
     filters: tuple = (64, 128, 256, 512)  # from the input down
-    implementation: str = "native"  # or "sliced": same maths (common.sliced_conv)
+    implementation: str = "auto"  # or "native" / "sliced": same maths (common.conv3d_choice)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,9 +86,9 @@ class GAN3DConfig:
 CONFIGS = {
     "paper": GAN3DConfig(),
     # A few minutes of training on 2 CPU cores: 32^3 shapes, networks an eighth as wide (G 64, 32,
-    # 16; D 16, 32, 64), batch 16, computed with the sliced convolutions: 0.49 s per train step,
-    # where TensorFlow's 3-D kernels take 23.6 s at these widths (benchmarks/gan3d.py), so 600
-    # steps. Learning rates 1e-3 for both G and D: with the paper's 0.0025 / 1e-5, D's accuracy
+    # 16; D 16, 32, 64), batch 16: 0.07 s per train step with oneDNN's 3-D kernels, which
+    # implementation="auto" takes (benchmarks/gan3d.py), so 600 steps. Learning rates 1e-3 for
+    # both G and D: with the paper's 0.0025 / 1e-5, D's accuracy
     # stays below 0.4 for hundreds of steps and the 80 % gate never acts; with 1e-3 / 1e-3 D is
     # updated in about 30 % of the steps, as the gate intends. Codes from N(0, I) and instance
     # noise 0.15 on D's inputs: without them the generator faded to empty grids within 300 steps
@@ -102,8 +102,8 @@ CONFIGS = {
     # (benchmarks/gan3d_vae_probe.py; alpha1 = 5 gave 0.22 and 0.25 after 100 and 150).
     "demo": GAN3DConfig(
         resolution=32,
-        generator=GeneratorConfig(filters=(64, 32, 16), implementation="sliced"),
-        discriminator=DiscriminatorConfig(filters=(16, 32, 64), implementation="sliced"),
+        generator=GeneratorConfig(filters=(64, 32, 16)),
+        discriminator=DiscriminatorConfig(filters=(16, 32, 64)),
         batch_size=16,
         g_learning_rate=1e-3,
         d_learning_rate=1e-3,
@@ -125,8 +125,8 @@ CONFIGS = {
     "smoke": GAN3DConfig(
         resolution=16,
         latent_dim=16,
-        generator=GeneratorConfig(filters=(16, 8), implementation="sliced"),
-        discriminator=DiscriminatorConfig(filters=(8, 16), implementation="sliced"),
+        generator=GeneratorConfig(filters=(16, 8)),
+        discriminator=DiscriminatorConfig(filters=(8, 16)),
         batch_size=4,
         gan_prior="normal",  # as demo, so the notebook's smoke run takes the same code paths
         instance_noise=0.15,

@@ -18,10 +18,13 @@ Other resolutions 4 * 2^k (k >= 1) keep the 4^3 bottleneck and use k stride-2 st
 has at 64^3 (G 512, 256, 128; D 128, 256, 512). The widths are arguments so the demo can train
 narrower networks on a CPU.
 
-``implementation="sliced"`` swaps Keras's ``Conv3D`` / ``Conv3DTranspose`` for ``SlicedConv3D`` /
-``SlicedConv3DTranspose``: the same weights and maths, computed as 2-D convolutions over depth
-slices, because TensorFlow's CPU kernels for 3-D backward passes fall off a cliff at narrow widths
-like the demo's (``gan_papers.common.sliced_conv``; measured: ``benchmarks/README.md``, "3D-GAN").
+``implementation`` says how the 3-D convolutions are computed; the weights and maths are the same
+either way. ``"native"`` uses Keras's ``Conv3D`` / ``Conv3DTranspose``, and ``"sliced"`` uses
+``SlicedConv3D`` / ``SlicedConv3DTranspose`` (2-D convolutions over depth slices,
+``gan_papers.common.sliced_conv``). The default ``"auto"`` takes whichever is fast with the kernels
+TensorFlow runs on this machine: TensorFlow's own CPU kernels for 3-D backward passes are 16-23x
+slower than the sliced form, and oneDNN's are 3-4x faster (``gan_papers.common.conv3d_choice``;
+measured: ``benchmarks/README.md``, "3D-GAN").
 
 The paper draws a sigmoid at D's output; here D returns the logit and the sigmoid lives in the loss
 (``gan_papers.common.losses``). Weights start from N(0, 0.02) (DCGAN's initialisation; the paper
@@ -31,6 +34,7 @@ does not say, nor was the authors' code checked: an assumption listed in ``gan_p
 import keras
 from keras import layers
 
+from gan_papers.common.conv3d_choice import resolve_implementation
 from gan_papers.common.layers import batch_norm, dcgan_init
 from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.common.validation import check_doublings, check_positive_int
@@ -79,11 +83,9 @@ def _check_filters(filters, k, name, resolution):
 
 def _conv_layers(implementation):
     """(Conv3D class, Conv3DTranspose class) for ``implementation``."""
-    if implementation == "native":
+    if resolve_implementation(implementation) == "native":
         return layers.Conv3D, layers.Conv3DTranspose
-    if implementation == "sliced":
-        return SlicedConv3D, SlicedConv3DTranspose
-    raise ValueError(f"`implementation` must be 'native' or 'sliced'; received {implementation!r}.")
+    return SlicedConv3D, SlicedConv3DTranspose
 
 
 def build_generator(
@@ -93,7 +95,7 @@ def build_generator(
     bn_momentum=0.9,
     bn_epsilon=1e-5,
     synchronized_bn=False,
-    implementation="native",
+    implementation="auto",
     name="gan3d_generator",
 ):
     """Build the 3D-GAN generator: z in [0, 1]^latent_dim -> occupancy probabilities.
@@ -106,8 +108,10 @@ def build_generator(
         bn_momentum, bn_epsilon: 0.9 and 1e-5, Torch's batch-norm defaults (the authors' code is Torch).
         synchronized_bn: batch statistics over the global batch under ``tf.distribute``.
         implementation: how the 3-D convolutions are computed, the same maths and weights either
-            way: ``"native"`` (TensorFlow's 3-D kernels) or ``"sliced"`` (2-D convolutions over
-            depth slices; for narrow networks on a CPU, see ``gan_papers.common.sliced_conv``).
+            way: ``"native"`` (TensorFlow's 3-D kernels), ``"sliced"`` (2-D convolutions over
+            depth slices, ``gan_papers.common.sliced_conv``) or ``"auto"`` (the faster of the two
+            with this machine's kernels, measured once per process:
+            ``gan_papers.common.conv3d_choice``).
 
     Returns:
         A functional ``keras.Model``: (B, latent_dim) -> (B, R, R, R, 1) in (0, 1), float32 also
@@ -169,7 +173,7 @@ def build_discriminator(
     bn_momentum=0.9,
     bn_epsilon=1e-5,
     synchronized_bn=False,
-    implementation="native",
+    implementation="auto",
     name="gan3d_discriminator",
 ):
     """Build the 3D-GAN discriminator: a voxel grid -> one logit.
