@@ -36,16 +36,17 @@ times ``--steps`` steps and reports their median. The table gives the median ove
 min-max. Without ``torch`` the TensorFlow half runs alone (ratios null). Writes JSON.
 
 Run it on an otherwise idle machine; each row records the 1-minute load average before and after
-(``load_avg``). The PyTorch workers start with ``OMP_WAIT_POLICY=PASSIVE`` (``--torch-omp-wait``):
-with OpenMP's default, its threads spin while they wait for each other at every kernel, and when
-another job holds one of the cores each wait lasts a scheduler time slice, so a step can take many
-times as long (TensorFlow's thread pool, which blocks after a short spin, slows down in
-proportion). ``--torch-omp-wait default`` gives PyTorch's out-of-the-box behaviour, for an idle
-machine.
+(``load_avg``). PyTorch runs with its out-of-the-box OpenMP settings; ``--torch-omp-wait passive``
+sets ``OMP_WAIT_POLICY=PASSIVE`` for a machine shared with other work: with OpenMP's default its
+threads spin while they wait for each other at every kernel, and when another job holds one of the
+cores each wait lasts a scheduler time slice, so a step can take many times as long (TensorFlow's
+thread pool, which blocks after a short spin, slows down in proportion). ``--tf-precision
+mixed_bfloat16`` times the TensorFlow side under that dtype policy (the PyTorch side stays float32).
 
     python -m benchmarks.peers [--cases srresnet_mse gan3d ...] [--repeats 3] [--quick]
                                [--gan3d-batch 8] [--search-iterations 50] [--out FILE.json]
-                               [--torch-omp-wait passive|active|default]
+                               [--torch-omp-wait default|passive|active]
+                               [--tf-precision float32|mixed_bfloat16]
 """
 
 import argparse
@@ -67,10 +68,14 @@ def torch_available():
     return importlib.util.find_spec("torch") is not None
 
 
-def worker(case, side, spec, warmup, steps, threads, expect_counts=None):
+def worker(case, side, spec, warmup, steps, threads, expect_counts=None, precision="float32"):
     """One side of one case, in this process: prints a JSON row."""
     if side in ("tf", "supply", "need"):
+        import keras
+
         from benchmarks import _tf_peers as peers
+
+        keras.mixed_precision.set_global_policy(precision)
     else:
         from benchmarks import _torch_peers as peers
     load_before = os.getloadavg()[0]
@@ -96,6 +101,7 @@ def worker(case, side, spec, warmup, steps, threads, expect_counts=None):
         "items_per_step": bench["items"],
         "warmup_s": round(warmup_s, 2),
         "counts": bench["counts"],
+        "precision": precision if side in ("tf", "supply", "need") else "float32",
         # Other work on the machine: PyTorch's OpenMP threads suffer most from it (see the docstring).
         "load_avg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         **bench.get("info", {}),
@@ -118,7 +124,7 @@ def _run(case, side, spec, args, expect_counts):
     warmup, steps = step_counts(spec, args)
     command = [sys.executable, "-m", "benchmarks.peers", "--worker", case, side]
     command += ["--spec", json.dumps(spec), "--warmup", str(warmup), "--steps", str(steps)]
-    command += ["--threads", str(args.threads)]
+    command += ["--threads", str(args.threads), "--tf-precision", args.tf_precision]
     if expect_counts:
         command += ["--expect-counts", json.dumps(expect_counts)]
     env = dict(os.environ)
@@ -206,9 +212,15 @@ def main(argv=None):
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per process")
     parser.add_argument(
         "--torch-omp-wait",
-        default="passive",
+        default="default",
         choices=["passive", "active", "default"],
         help="OMP_WAIT_POLICY of the PyTorch workers (see the docstring)",
+    )
+    parser.add_argument(
+        "--tf-precision",
+        default="float32",
+        choices=["float32", "mixed_bfloat16"],
+        help="the TensorFlow side's dtype policy (PyTorch stays float32)",
     )
     parser.add_argument("--out", default="benchmarks/results/peers.json")
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "SIDE"), help=argparse.SUPPRESS)
@@ -220,7 +232,9 @@ def main(argv=None):
     if args.worker:
         expect = json.loads(args.expect_counts) if args.expect_counts else None
         spec = json.loads(args.spec)
-        worker(*args.worker, spec, *step_counts(spec, args), args.threads, expect)
+        worker(
+            *args.worker, spec, *step_counts(spec, args), args.threads, expect, args.tf_precision
+        )
         return
 
     cases = [c for name in args.cases for c in GROUPS.get(name, (name,))]
@@ -255,7 +269,7 @@ def main(argv=None):
     _print_tables(results)
     from benchmarks._common import machine, write_json
 
-    settings = ("repeats", "threads", "quick", "gan3d_batch", "torch_omp_wait")
+    settings = ("repeats", "threads", "quick", "gan3d_batch", "torch_omp_wait", "tf_precision")
     settings = {k: getattr(args, k) for k in settings}
     write_json(
         {"machine": machine(), "settings": settings, "torch": has_torch, "cases": results}, args.out

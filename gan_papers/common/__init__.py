@@ -5,7 +5,8 @@ ranges, colour, metrics, MATLAB-compatible resizing, masks, run profiles. The Ke
 their modules: ``gan_papers.common.losses`` (adversarial losses on logits), ``.plotting``,
 ``.callbacks`` (``ImageGridCallback``), ``.progress`` (``TqdmProgress``), ``.training``
 (loss scaling and replica averaging for ``train_step``), ``.sliced_conv`` (3-D convolutions as 2-D
-ones, a CPU speed-up the 3D-GAN's demo uses).
+ones) and ``.conv3d_choice`` (``implementation="auto"``: those or the native kernels, whichever this
+machine runs fast), ``.fused_batch_norm`` (batch normalisation by TensorFlow's fused kernel).
 """
 
 from gan_papers.common.color import rgb_to_y, rgb_to_ycbcr
