@@ -19,7 +19,7 @@ fixed seed) and prints
 
     python -m benchmarks.gan3d_training_probe [--steps 500] [--every 100] [--classes 0 1 ...]
         [--g-filters 64 32 16] [--d-filters 16 32 64] [--batch 16] [--g-lr 1e-3] [--d-lr 1e-3]
-        [--prior uniform|normal] [--instance-noise 0.15] [--implementation sliced]
+        [--prior uniform|normal] [--instance-noise 0.15] [--implementation auto]
 """
 
 import argparse
@@ -69,7 +69,7 @@ def main(argv=None):
     parser.add_argument("--prior", choices=["uniform", "normal"], default="uniform")
     parser.add_argument("--instance-noise", type=float, default=0.0)
     parser.add_argument("--instance-noise-steps", type=int, default=None, help="decay to 0 over")
-    parser.add_argument("--implementation", choices=["native", "sliced"], default="sliced")
+    parser.add_argument("--implementation", choices=["auto", "native", "sliced"], default="auto")
     parser.add_argument("--shapes", type=int, default=2000, help="training shapes drawn")
     parser.add_argument(
         "--save-samples", metavar="PATH", help="save the last row's 32 samples (.npy) here"

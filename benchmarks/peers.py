@@ -46,7 +46,7 @@ mixed_bfloat16`` times the TensorFlow side under that dtype policy (the PyTorch 
     python -m benchmarks.peers [--cases srresnet_mse gan3d ...] [--repeats 3] [--quick]
                                [--gan3d-batch 8] [--search-iterations 50] [--out FILE.json]
                                [--torch-omp-wait default|passive|active]
-                               [--tf-precision float32|mixed_bfloat16]
+                               [--tf-precision float32|mixed_bfloat16] [--tf-only]
 """
 
 import argparse
@@ -222,6 +222,7 @@ def main(argv=None):
         choices=["float32", "mixed_bfloat16"],
         help="the TensorFlow side's dtype policy (PyTorch stays float32)",
     )
+    parser.add_argument("--tf-only", action="store_true", help="skip the PyTorch sides")
     parser.add_argument("--out", default="benchmarks/results/peers.json")
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "SIDE"), help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
@@ -243,8 +244,10 @@ def main(argv=None):
         parser.error(f"unknown cases {unknown}; choose from {list(CASES)} or {list(GROUPS)}")
     if os.getloadavg()[0] > 0.5 * (os.cpu_count() or 1):
         print(f"warning: load average {os.getloadavg()[0]:.1f}: other work shares the CPUs.")
-    has_torch = torch_available()
-    if not has_torch:
+    has_torch = torch_available() and not args.tf_only
+    if args.tf_only:
+        print("--tf-only: timing the TensorFlow half only.")
+    elif not has_torch:
         print(
             "PyTorch is not installed (pip install -e '.[bench]'): timing the TensorFlow half only."
         )

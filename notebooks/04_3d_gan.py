@@ -55,6 +55,7 @@ import numpy as np
 
 import gan_papers
 from gan_papers import gan3d, reference
+from gan_papers.common import conv3d_choice, sliced_conv
 from gan_papers.common.plotting import image_grid, plot_history, save_figure
 from gan_papers.common.progress import TqdmProgress
 from gan_papers.data import (
@@ -83,13 +84,12 @@ for field, paper_value, value in differences_from_paper(config):
 
 # %% [markdown]
 # The table lists every setting this profile changes. `demo` works at $32^3$ (the paper's networks
-# with one stage fewer, an eighth as wide), trains 600 steps of 16 shapes, and gives both networks a
-# learning rate of $10^{-3}$: with the paper's $10^{-5}$ the discriminator would barely move in a few
-# hundred steps and the 80 % rule would never act. It also computes the 3-D convolutions another way
-# (`generator.implementation` and `discriminator.implementation`, below) because that is 49 times
-# faster on a CPU at these widths. Two more changes, `gan_prior` and `instance_noise`, keep this
-# short run from collapsing (their section follows the training step), and three make the short
-# 3D-VAE-GAN run learn (`alpha1`, `alpha2`, `reconstruction_norm`, explained in its section).
+# with one stage fewer, an eighth as wide), trains 4,800 steps of 16 shapes, and gives both networks
+# a learning rate of $10^{-3}$: with the paper's $10^{-5}$ the discriminator would barely move in a
+# few thousand steps and the 80 % rule would never act. Two more changes, `gan_prior` and
+# `instance_noise`, keep this short run from collapsing (their section follows the training step),
+# and three make the short 3D-VAE-GAN run learn (`alpha1`, `alpha2`, `reconstruction_norm`,
+# explained in its section).
 #
 # ## The equations
 #
@@ -154,25 +154,33 @@ print(
 )
 
 # %% [markdown]
-# **Why `implementation="sliced"`.** TensorFlow's CPU kernels for the backward passes of 3-D
-# convolutions (and so for the forward pass of a transposed one) fall back to a very slow path at many
-# sizes: at this profile's widths a train step took 23.6 s with them and 0.49 s sliced
-# (`python -m benchmarks.gan3d`). A 3-D convolution with a depth-$k$ kernel is a sum of $k$ 2-D
-# convolutions of depth slices, which the sliced layers compute as a single 2-D convolution; the
-# weights and the results are the same, as the check below shows. At the paper's widths the 3-D
-# kernels are faster again (2x), so `paper` keeps them.
+# **How the 3-D convolutions are computed: `implementation="auto"`.** TensorFlow's own CPU kernels
+# for the backward passes of 3-D convolutions (and so for the forward pass of a transposed one) are
+# slow: at this profile's widths a train step took 16.6 s with them. A 3-D convolution with a
+# depth-$k$ kernel is a sum of $k$ 2-D convolutions of depth slices, which the *sliced* layers compute
+# as one 2-D convolution: 0.22 s per step, the same weights and results (the check below). The oneDNN
+# kernels, which `gan_papers` switches on, are faster still: 0.07 s (`python -m benchmarks.gan3d`,
+# `benchmarks/README.md`). Which kernels TensorFlow runs depends on the machine, so the builders'
+# default `"auto"` measures both ways once per process, on two small layers, and takes the native
+# kernels unless they are more than 3 times slower than the slices.
 
 # %%
-gan_papers.show_source(gan_papers.common.sliced_conv.conv3d_transpose_by_slices)
+gan_papers.show_source(conv3d_choice.fastest_3d_implementation)
+print(f"this machine: {conv3d_choice.fastest_3d_implementation()!r}")
 
 # %%
-native = gan3d.build_generator(
-    resolution, config.latent_dim, config.generator.filters, implementation="native"
+gan_papers.show_source(sliced_conv.conv3d_transpose_by_slices)
+
+# %%
+# The same generator computed the other way, with the model's weights.
+other = "sliced" if conv3d_choice.fastest_3d_implementation() == "native" else "native"
+twin = gan3d.build_generator(
+    resolution, config.latent_dim, config.generator.filters, implementation=other
 )
-native.set_weights(model.generator.get_weights())
+twin.set_weights(model.generator.get_weights())
 z_check = gan3d.sample_latent(2, config.latent_dim, seed=SEED)
-gap = np.abs(np.asarray(native(z_check)) - np.asarray(model.generator(z_check))).max()
-print(f"largest difference between the sliced and the native generator: {gap:.1e}")
+gap = np.abs(np.asarray(twin(z_check)) - np.asarray(model.generator(z_check)))
+print(f"largest difference between the sliced and the native generator: {gap.max():.1e}")
 
 # %% [markdown]
 # ## The training step: D updated only while its accuracy is at most 80 %
@@ -338,15 +346,16 @@ print(
 # %% [markdown]
 # **What to look for.** Samples that differ from each other, have about the occupancy of real shapes,
 # and are neither cubes nor empty grids; nearest training shapes of several classes; IoUs with them
-# well below 1 (new shapes, not copies). In our `demo` run (600 steps, about 4 minutes of training
-# on 2 cores) the samples had 4.3 % of their voxels occupied (real shapes 6.1 %), a spread across
-# samples of 0.071 (real shapes 0.157), and the 64 samples found nearest shapes in all 8 classes,
-# with mean IoUs of 0.14-0.41 per class: rough, speckled objects, some clearly sofas, beds or
-# shelves, none a cube. A few hundred CPU steps of networks an eighth as wide are far from the
-# paper's training, so expect blobs with stray voxels rather than the paper's clean chairs; the
-# `paper` profile on a GPU is the run for those. Without the two deviations (`gan_prior="uniform"`,
-# `instance_noise=0`), the same networks and learning rates gave samples with 0.0 % of their voxels
-# occupied after 400 steps.
+# well below 1 (new shapes, not copies). In our `demo` runs (4,800 steps, about 5 minutes of
+# training on 2 cores; seeds 0, 1, 2) the samples had 2.4-9.8 % of their voxels occupied (real shapes
+# 6.1 %), a spread across samples of 0.050-0.140 (real shapes 0.157), and the 64 samples of each run
+# found nearest shapes in all 8 classes, with mean IoUs of 0.24-0.66 per class, 58-65 % of what real
+# held-out shapes score. Expect rough objects with stray voxels and floating parts: sofas, beds,
+# monitors and bathtubs read as their class; chairs, tables and lamps, whose thin legs take few
+# voxels, are fragments more often. Networks an eighth as wide trained for minutes on a CPU are far
+# from the paper's training; the `paper` profile on a GPU is the run for its clean chairs. Without
+# the two deviations (`gan_prior="uniform"`, `instance_noise=0`), the same networks and learning
+# rates gave samples with 0.0 % of their voxels occupied after 400 steps.
 #
 # ## Walking through the latent space
 #
@@ -449,26 +458,27 @@ for row in few:
     )
 
 # %% [markdown]
-# In our `demo` runs (seeds 0, 1, 2; `python -m benchmarks.claims --papers gan3d`) on two Intel CPUs
-# (their kernels round differently, so a run's samples differ from one CPU to the other) we measured:
-# - With 5 labelled shapes per class, D's features scored 83.8-89.4 % (81.3-87.5 % on the second CPU)
-#   against the raw voxels' 77.5 %.
-# - With 10 per class they scored 91.3-92.5 % (91.9-95.0 %) against 85.0 %.
-# - With all 40 per class the two tie (95.0-98.1 % against 96.3 %).
+# In our `demo` runs (seeds 0, 1, 2; `python -m benchmarks.claims --papers gan3d`) we measured:
+# - The raw-voxel SVM gave 77-81 % of the samples the class of their nearest training shape
+#   (chance: 12.5 %): the samples are recognisably of a class, not shapeless.
+# - With 5 labelled shapes per class, D's features scored 88.1-91.3 % against the raw voxels' 77.5 %.
+# - With 10 per class they scored 92.5-94.4 % against 85.0 %.
+# - With all 40 per class the two nearly tie (96.3-98.8 % against 96.3 %).
 #
 # That is the paper's argument at this scale: the unlabelled training did the work that labels would
-# otherwise have to do.
+# otherwise have to do. (A GAN's training amplifies rounding differences, so on another CPU, with
+# other kernels, the same seed gives other samples and numbers.)
 #
 # The procedural classes differ in shape more plainly than ModelNet's, so even the raw voxels separate
 # them well: what matters is that features learnt **without a single label** by a discriminator trained
 # for minutes do far better than chance. On ModelNet the paper's features beat every unsupervised
 # alternative it compared with.
 #
-# ## The reference 3D-GAN: the same networks, trained five times longer
+# ## The reference 3D-GAN: the same networks, trained four times longer
 #
 # Everything above used the 3D-GAN this notebook trained in a few minutes. The package also ships a
 # **reference 3D-GAN**: the same networks and deviations, trained by this very notebook at
-# `GAN_PAPERS_PROFILE=reference` (3,000 steps instead of 600; the command is
+# `GAN_PAPERS_PROFILE=reference` (19,200 steps instead of 4,800; the command is
 # `python -m benchmarks.reference_weights gan3d`). `gan_papers.reference.load` reads it offline,
 # checks its SHA-256 and loads it in Keras' safe mode. **Every shape and number in this section is the
 # reference model's, not this run's**: its samples per class, looked up among the same training shapes,
@@ -520,14 +530,14 @@ if ref_resolution == resolution and DATA_DIR is None:
 
 # %% [markdown]
 # **What to look for.** Compare the reference samples per class with this run's: the same networks
-# after five times the training. Over three seeds of this notebook (`python -m benchmarks.claims
-# --papers gan3d`) the reference model's 64 samples found nearest shapes in all 8 classes with mean
-# IoUs of 0.42, 0.41 and 0.42, 55-57 % of real held-out shapes' 0.74 (the demo model: 37-48 % on one
-# CPU, 30-42 % on another), and sofas, beds and lamps are recognisable at a glance; chairs, tables and
-# bookshelves, whose thin legs and shelves take few voxels, are still fragments. Its discriminator's
-# features beat raw voxels by 13.1 points with 5 labels per class, 9.4 with 10 and 3.1 with 40 (90.6,
-# 94.4 and 99.4 % against 77.5, 85.0 and 96.3 %): more training made the unlabelled features better,
-# which is the paper's argument for them.
+# after four times the training. Over three seeds of this notebook (`python -m benchmarks.claims
+# --papers gan3d`) the reference model's 64 samples found nearest shapes in 7-8 of the 8 classes with
+# mean IoUs of 0.51, 0.51 and 0.53, 68-71 % of real held-out shapes' 0.74 (this notebook's model:
+# 58-65 %), and sofas, beds, lamps and monitors are recognisable at a glance; chairs and bookshelves,
+# whose thin legs and shelves take few voxels, are still rough. Its discriminator's features beat raw
+# voxels by 11.9 points with 5 labels per class, 7.5 with 10 and 1.9 with 40 (89.4, 92.5 and 98.1 %
+# against 77.5, 85.0 and 96.3 %), about what this run's discriminator reaches: at this scale, four
+# times the training sharpened the samples more than the features.
 
 # %% [markdown]
 # ## 3D-VAE-GAN: from one picture to a 3-D object

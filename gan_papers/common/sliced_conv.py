@@ -1,10 +1,10 @@
 """3-D convolutions computed as 2-D ones over depth slices: the same maths, fast on a CPU.
 
-TensorFlow's CPU kernels for the *backward* passes of a 3-D convolution (``Conv3DBackpropInput``,
-``Conv3DBackpropFilter``; the forward pass of a transposed convolution is the first of them) switch
-to a slow fallback for many shapes, tens of times slower than at a neighbouring width or batch size
-(measured: ``benchmarks/README.md``, section "3D-GAN", "3-D convolutions on a CPU";
-``python -m benchmarks.gan3d`` compares whole train steps). The 2-D kernels have no such cliff.
+TensorFlow's own CPU kernels for the *backward* passes of a 3-D convolution (``Conv3DBackpropInput``,
+``Conv3DBackpropFilter``; the forward pass of a transposed convolution is the first of them), used
+when oneDNN is off, are tens of times slower than these 2-D ones (measured: ``benchmarks/README.md``,
+section "3D-GAN", "3-D convolutions on a CPU"; ``python -m benchmarks.gan3d`` compares whole train
+steps). oneDNN's 3-D kernels are faster than both.
 Both layers here keep the Keras layer's weights, shapes and configuration and change only how the
 output is computed:
 
@@ -16,10 +16,9 @@ output is computed:
   i * s + kd, so the result is a sum of k / s shifted copies, interleaved over the s phases, then
   cropped as ``padding`` asks.
 
-Where the 3-D kernels have no cliff they are faster (at the paper's widths; same section), so the
-networks use the sliced layers only when asked (``build_generator(..., implementation="sliced")``;
-the ``demo`` profile does, for its narrow networks, where the native kernels hit the cliff). On a
-GPU, use the native kernels. Channels-last only, no dilation, no groups (the 3D-GAN needs none).
+The 3D-GAN's builders take these layers when asked (``implementation="sliced"``) or when their
+default ``"auto"`` measures the native kernels as much slower (``gan_papers.common.conv3d_choice``).
+On a GPU, use the native kernels. Channels-last only, no dilation, no groups (the 3D-GAN needs none).
 """
 
 import keras

@@ -87,10 +87,10 @@ CONFIGS = {
     "paper": GAN3DConfig(),
     # A few minutes of training on 2 CPU cores: 32^3 shapes, networks an eighth as wide (G 64, 32,
     # 16; D 16, 32, 64), batch 16: 0.07 s per train step with oneDNN's 3-D kernels, which
-    # implementation="auto" takes (benchmarks/gan3d.py), so 600 steps. Learning rates 1e-3 for
-    # both G and D: with the paper's 0.0025 / 1e-5, D's accuracy
-    # stays below 0.4 for hundreds of steps and the 80 % gate never acts; with 1e-3 / 1e-3 D is
-    # updated in about 30 % of the steps, as the gate intends. Codes from N(0, I) and instance
+    # implementation="auto" takes (benchmarks/gan3d.py), so 4,800 steps. Learning rates 1e-3 for
+    # both G and D: with the paper's 0.0025 / 1e-5, D's accuracy stays below 0.4 for hundreds of
+    # steps and the 80 % gate never acts; with 1e-3 / 1e-3 D is updated in about 30 % of the
+    # steps, as the gate intends. Codes from N(0, I) and instance
     # noise 0.15 on D's inputs: without them the generator faded to empty grids within 300 steps
     # (0.0 % of voxels occupied at step 400, real shapes 6.1 %); with them its samples keep about
     # the real occupancy and differ from each other (benchmarks/gan3d_training_probe.py; notebook
@@ -109,8 +109,8 @@ CONFIGS = {
         d_learning_rate=1e-3,
         gan_prior="normal",
         instance_noise=0.15,
-        train_steps=600,
-        steps_per_epoch=50,
+        train_steps=4800,
+        steps_per_epoch=200,
         image_size=64,
         encoder=EncoderConfig(channels=1, filters=(32, 64)),
         e_learning_rate=1e-3,
@@ -149,9 +149,9 @@ CONFIGS = {
 }
 
 
-# The shipped reference 3D-GAN (``gan_papers.reference``): demo's networks, five times the training
+# The shipped reference 3D-GAN (``gan_papers.reference``): demo's networks, four times the training
 # (about 25 minutes on 2 CPU cores).
-CONFIGS["reference"] = dataclasses.replace(CONFIGS["demo"], train_steps=3000, steps_per_epoch=250)
+CONFIGS["reference"] = dataclasses.replace(CONFIGS["demo"], train_steps=19_200, steps_per_epoch=800)
 
 
 def get_config(profile=None, **overrides):
