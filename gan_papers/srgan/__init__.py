@@ -2,7 +2,8 @@
 Adversarial Network", CVPR 2017 (arXiv 1609.04802).
 
 Read in the paper's order:
-1. ``networks``: SRResNet, the generator with its sub-pixel upsampling, and the discriminator (Sec. 2.2).
+1. ``networks``: SRResNet, the generator with its sub-pixel upsampling, and the discriminator (Sec. 2.2);
+   ``icnr``: the sub-pixel convolutions' initialisation without checkerboard (Aitken et al. 2017).
 2. ``losses``: the content losses, pixel MSE and VGG feature MSE (Sec. 2.2.1, eq. 4-5).
 3. ``model``: the adversarial training (eq. 2-3, 6).
 4. ``config``: the hyper-parameters per run profile (Sec. 3.2).
@@ -12,6 +13,7 @@ Read in the paper's order:
 
 from gan_papers.srgan.config import CONFIGS, SRGANConfig, differences_from_paper, get_config
 from gan_papers.srgan.evaluate import PAPER_TABLE_2, bicubic_upscale, evaluate_sr, super_resolve
+from gan_papers.srgan.icnr import ICNR
 from gan_papers.srgan.losses import (
     ContentLoss,
     VGGPreprocess,
@@ -33,6 +35,7 @@ __all__ = [
     "PAPER_TABLE_2",
     "SRGAN",
     "ContentLoss",
+    "ICNR",
     "PixelShuffle",
     "SRGANConfig",
     "VGGPreprocess",

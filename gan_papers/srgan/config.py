@@ -20,6 +20,7 @@ class GeneratorConfig:
 
     num_blocks: int = 16  # B residual blocks.
     filters: int = 64
+    upsample_initializer: str = "glorot_uniform"
 
 
 @dataclasses.dataclass(frozen=True)

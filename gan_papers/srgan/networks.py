@@ -14,6 +14,7 @@ import keras
 from keras import layers, ops
 
 from gan_papers.common.validation import check_choice, check_positive_int
+from gan_papers.srgan.icnr import ICNR
 
 
 @keras.saving.register_keras_serializable(package="gan_papers")
@@ -44,6 +45,11 @@ class PixelShuffle(keras.layers.Layer):
         return {**super().get_config(), "block_size": self.block_size}
 
 
+def _upsample_initializer(name):
+    check_choice(name, "upsample_initializer", ("icnr", "glorot_uniform"))
+    return ICNR(2) if name == "icnr" else name
+
+
 def _check_scale(scale):
     check_choice(scale, "scale", (2, 4, 8))
     return int(math.log2(scale))
@@ -57,6 +63,7 @@ def build_generator(
     bn_epsilon=1e-3,
     output_activation="tanh",
     synchronized_bn=False,
+    upsample_initializer="glorot_uniform",
     name="srresnet",
 ):
     """Build SRResNet: B residual blocks + sub-pixel upsampling.
@@ -75,6 +82,9 @@ def build_generator(
             output to the HR range [-1, 1] it is trained against. ``None`` gives the linear output.
         synchronized_bn: batch statistics over the global batch under ``tf.distribute`` (each
             replica's own half-batch otherwise, Keras' default). Single-device training is unaffected.
+        upsample_initializer: the two sub-pixel convolutions' kernels: ``"glorot_uniform"`` (Keras'
+            default; the paper states no initialisation) or ``"icnr"`` (``gan_papers.srgan.icnr``,
+            Aitken et al. 2017: nearest-neighbour upsampling at the start, so no checkerboard).
 
     Returns:
         A functional ``keras.Model`` (LR (B, h, w, 3) in [0, 1] -> SR (B, h*scale, w*scale, 3) in [-1, 1]).
@@ -109,7 +119,13 @@ def build_generator(
     x = layers.Add(name="long_skip")([x, u])
 
     for s in range(num_upsamples):
-        x = conv(x, filters * 4, 3, f"up{s}_conv")
+        x = layers.Conv2D(
+            filters * 4,
+            3,
+            padding="same",
+            kernel_initializer=_upsample_initializer(upsample_initializer),
+            name=f"up{s}_conv",
+        )(x)
         x = PixelShuffle(2, name=f"up{s}_shuffle")(x)
         x = prelu(x, f"up{s}_prelu")
 
