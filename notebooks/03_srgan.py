@@ -391,18 +391,19 @@ print("sharpness = mean |Laplacian| of Y, relative to the HR photo (1 = as much 
 # %% [markdown]
 # The paper's pattern to look for: SRResNet has the best PSNR and SSIM; SRGAN gives some of it back,
 # because its adversarial loss prefers plausible texture to the pixel-wise average. In our `demo` runs
-# (seeds 0, 1, 2; `python -m benchmarks.claims --papers srgan`; on an Intel CPU with native bfloat16,
+# (seeds 0, 1, 2; `python -m benchmarks.claims --papers srgan`; on an Intel Xeon with native bfloat16,
 # which `precision="auto"` uses: a CPU without it trains in float32, where these numbers were not
-# measured again) SRResNet beat bicubic by +0.91, +0.93
-# and +1.00 dB on average over the four held-out photos (grace_hopper +1.8 to +2.0 dB, coffee +1.5 to
-# +1.6, chelsea +0.4 to +0.5). On rocket it tied or lost (-0.43, -0.08, +0.07 dB): its centre is a
-# smooth night sky and a white hull, which bicubic already reproduces well. SRGAN then gave back 0.21,
-# 0.46 and 0.63 dB. The mean opinion scores that make the paper's case (BSD100: bicubic 1.47, SRResNet
-# 2.29, SRGAN 3.56, HR 4.46) need human raters; the sharpness ratio above is what can be measured
-# here. Bicubic keeps 0.15 of the photos' fine detail and SRResNet about 0.31 (0.30-0.33). SRGAN
-# keeps 0.49, 0.83 and 0.63: closer to the photo on every seed, which is the texture the paper trades
-# PSNR for. In the crops below, bicubic is blurry, SRResNet has sharper edges but smooth skin, and
-# SRGAN adds grain to the skin. That is closer to the photo's texture, but it is not the photo's own
+# measured again) SRResNet beat bicubic by +0.81, +0.92 and +0.98 dB on average over the four
+# held-out photos (grace_hopper +1.8 to +2.0 dB, coffee +1.3 to +1.6, chelsea +0.4 to +0.5). On
+# rocket it lost (-0.58, -0.04, -0.07 dB): three quarters of its centre is smooth night sky, where
+# bicubic is almost exact, and this small network does not reproduce a flat colour exactly: over the
+# sky its output is 4.1, 0.8 and 2.1 grey levels (Y) too bright on the three seeds
+# (`benchmarks/README.md`). SRGAN then gave back 0.38, 0.45 and 0.50 dB. The mean opinion scores
+# that make the paper's case (BSD100: bicubic 1.47, SRResNet 2.29, SRGAN 3.56, HR 4.46) need human
+# raters; the sharpness ratio above is what can be measured here. Bicubic keeps 0.15 of the photos'
+# fine detail and SRResNet about 0.32 (0.30-0.34). SRGAN keeps 0.63, 0.61 and 0.67: closer to the
+# photo on every seed, which is the texture the paper trades PSNR for. In the crops below, bicubic is
+# blurry, SRResNet has sharper edges but smooth skin, and SRGAN adds grain to the skin. That is closer to the photo's texture, but it is not the photo's own
 # grain, and on some seeds part of it is the faint checkerboard that pixel shuffle leaves:
 
 # %%
@@ -521,6 +522,10 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # * Evaluate on Set5, Set14 and BSD100 with `srgan.evaluate_sr(model.generator,
 #   gan_papers.data.benchmark_pairs("data", "Set5"))` and compare with the table above.
 # * Table 1's variants: `srgan.srgan_from_srresnet(srresnet, config, content_loss="mse" | "vgg22" | "vgg54")`.
+# * Pixel shuffle's checkerboard: `OVERRIDES = {"generator": {"upsample_initializer": "icnr"}}` starts
+#   both sub-pixel convolutions as nearest-neighbour upsampling (`srgan.ICNR`, Aitken et al. 2017, by
+#   the SRGAN authors). On one demo seed it lowered the 4x4 pattern over rocket's sky but not the
+#   mean PSNR, so it is not the default.
 # * Several GPUs: build and compile inside `tf.distribute.MirroredStrategy().scope()` with
 #   `synchronized_bn=True` in the builders; mixed precision with
 #   `keras.mixed_precision.set_global_policy("mixed_float16")`.
