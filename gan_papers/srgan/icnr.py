@@ -11,7 +11,7 @@ layer is a convolution followed by nearest-neighbour upsampling, with no checker
 moves the copies apart only as far as the data asks.
 
 The SRGAN paper does not state its initialisation. ``build_generator(upsample_initializer="icnr")``
-uses ICNR for its two upsampling convolutions; the default stays Keras' ``glorot_uniform``.
+uses ICNR for its upsampling convolutions; the default stays Keras' ``glorot_uniform``.
 """
 
 import keras

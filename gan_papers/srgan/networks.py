@@ -82,7 +82,7 @@ def build_generator(
             output to the HR range [-1, 1] it is trained against. ``None`` gives the linear output.
         synchronized_bn: batch statistics over the global batch under ``tf.distribute`` (each
             replica's own half-batch otherwise, Keras' default). Single-device training is unaffected.
-        upsample_initializer: the two sub-pixel convolutions' kernels: ``"glorot_uniform"`` (Keras'
+        upsample_initializer: the sub-pixel convolutions' kernels: ``"glorot_uniform"`` (Keras'
             default; the paper states no initialisation) or ``"icnr"`` (``gan_papers.srgan.icnr``,
             Aitken et al. 2017: nearest-neighbour upsampling at the start, so no checkerboard).
 
