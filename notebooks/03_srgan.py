@@ -393,17 +393,20 @@ print("sharpness = mean |Laplacian| of Y, relative to the HR photo (1 = as much 
 # because its adversarial loss prefers plausible texture to the pixel-wise average. In our `demo` runs
 # (seeds 0, 1, 2; `python -m benchmarks.claims --papers srgan`; on an Intel Xeon with native bfloat16,
 # which `precision="auto"` uses: a CPU without it trains in float32, where these numbers were not
-# measured again) SRResNet beat bicubic by +0.81, +0.92 and +0.98 dB on average over the four
-# held-out photos (grace_hopper +1.8 to +2.0 dB, coffee +1.3 to +1.6, chelsea +0.4 to +0.5). On
-# rocket it lost (-0.58, -0.04, -0.07 dB): three quarters of its centre is smooth night sky, where
-# bicubic is almost exact, and this small network does not reproduce a flat colour exactly: over the
-# sky its output is 4.1, 0.8 and 2.1 grey levels (Y) too bright on the three seeds
-# (`benchmarks/README.md`). SRGAN then gave back 0.38, 0.45 and 0.50 dB. The mean opinion scores
-# that make the paper's case (BSD100: bicubic 1.47, SRResNet 2.29, SRGAN 3.56, HR 4.46) need human
-# raters; the sharpness ratio above is what can be measured here. Bicubic keeps 0.15 of the photos'
-# fine detail and SRResNet about 0.32 (0.30-0.34). SRGAN keeps 0.63, 0.61 and 0.67: closer to the
-# photo on every seed, which is the texture the paper trades PSNR for. In the crops below, bicubic is
-# blurry, SRResNet has sharper edges but smooth skin, and SRGAN adds grain to the skin. That is closer to the photo's texture, but it is not the photo's own
+# measured again), scored like the paper on the whole held-out photos, SRResNet beat bicubic by
+# +0.48, +0.27 and +0.58 dB on average (coffee +0.85 to +0.93 dB, chelsea +0.40 to +0.43,
+# grace_hopper +0.95 and +1.02 on two seeds but -0.11 on the third). On rocket it lost (-0.28,
+# -0.05, -0.05 dB): most of that photo is smooth night sky, where bicubic is almost exact, and this
+# small network does not reproduce a flat colour exactly: over the sky its output is 1 to 4 grey
+# levels (Y) too bright (`benchmarks/README.md`). So at the demo's few minutes of training SRResNet
+# is ahead of bicubic on average but not by much, and not on every photo; the reference models below,
+# trained four times longer, are ahead on every photo. SRGAN then gave back 0.23, 0.31 and 0.23 dB.
+# The mean opinion scores that make the paper's case (BSD100: bicubic 1.47, SRResNet 2.29, SRGAN
+# 3.56, HR 4.46) need human raters; the sharpness ratio above is what can be measured here. Bicubic
+# keeps 0.12 of the photos' fine detail and SRResNet about 0.25 (0.24-0.26). SRGAN keeps 0.46, 0.44
+# and 0.49: closer to the photo on every seed, which is the texture the paper trades PSNR for. In
+# the crops below, bicubic is blurry, SRResNet has sharper edges but smooth skin, and SRGAN adds
+# grain to the skin. That is closer to the photo's texture, but it is not the photo's own
 # grain, and on some seeds part of it is the faint checkerboard that pixel shuffle leaves:
 
 # %%
@@ -477,14 +480,13 @@ plt.show()
 
 # %% [markdown]
 # **What to look for.** The reference columns are the same networks after four times the training
-# (69 minutes on 2 CPU cores). On these held-out photos the reference SRResNet beats bicubic by
-# 1.34 dB on average (29.77 against 28.43 dB): +2.45 dB on grace_hopper, +2.25 on coffee, +0.69 on
-# chelsea. On rocket it still ties bicubic (-0.03 dB): that photo's smooth night sky and white hull
-# are what bicubic already does well. The reference SRGAN gives back 1.19 dB of that gain, the
-# paper's trade, and keeps 0.85 of the photos' fine detail against SRResNet's 0.32 and bicubic's
-# 0.15. In the crops, the reference SRResNet draws the lips' and chin's edges that bicubic blurs, and
-# SRGAN adds skin texture. The texture is the network's own, not the photo's, and near strong edges
-# (the collar) it leaves ringing artefacts.
+# (69 minutes on 2 CPU cores). On the whole held-out photos the reference SRResNet beats bicubic by
+# 1.04 dB on average (29.72 against 28.68 dB): +1.94 dB on grace_hopper, +1.47 on coffee, +0.66 on
+# chelsea and +0.09 on rocket, where the demo models lose on every seed. The reference SRGAN gives
+# back 0.91 dB of that gain, the paper's trade, and keeps 0.61 of the photos' fine detail against
+# SRResNet's 0.24 and bicubic's 0.12. In the crops, the reference SRResNet draws the lips' and
+# chin's edges that bicubic blurs, and SRGAN adds skin texture. The texture is the network's own,
+# not the photo's, and near strong edges (the collar) it leaves ringing artefacts.
 
 
 # %%
