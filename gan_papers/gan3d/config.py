@@ -81,6 +81,9 @@ class GAN3DConfig:
     # Samples per class (notebook 04): samples drawn, and training shapes searched for the nearest.
     class_samples: int = 64
     nearest_pool: int = 2000
+    # gan_papers.common.precision: "float32" (the paper), a mixed policy, or "auto" (mixed_bfloat16
+    # on a CPU with native bfloat16).
+    precision: str = "float32"
 
 
 CONFIGS = {
