@@ -397,7 +397,7 @@ print("sharpness = mean |Laplacian| of Y, relative to the HR photo (1 = as much 
 # +0.48, +0.27 and +0.58 dB on average (coffee +0.85 to +0.93 dB, chelsea +0.40 to +0.43,
 # grace_hopper +0.95 and +1.02 on two seeds but -0.11 on the third). On rocket it lost (-0.28,
 # -0.05, -0.05 dB): most of that photo is smooth night sky, where bicubic is almost exact, and this
-# small network does not reproduce a flat colour exactly: over the sky its output is 1 to 4 grey
+# small network does not reproduce a flat colour exactly: over the sky its output is 0.8 to 4.1 grey
 # levels (Y) too bright (`benchmarks/README.md`). So at the demo's few minutes of training SRResNet
 # is ahead of bicubic on average but not by much, and not on every photo; the reference models below,
 # trained four times longer, are ahead on every photo. SRGAN then gave back 0.23, 0.31 and 0.23 dB.
