@@ -14,6 +14,7 @@ import keras
 from keras import layers, ops
 
 from gan_papers.common.validation import check_choice, check_positive_int
+from gan_papers.srgan.bicubic_skip import BicubicUpsample
 from gan_papers.srgan.icnr import ICNR
 
 
@@ -64,6 +65,7 @@ def build_generator(
     output_activation="tanh",
     synchronized_bn=False,
     upsample_initializer="glorot_uniform",
+    bicubic_skip=False,
     name="srresnet",
 ):
     """Build SRResNet: B residual blocks + sub-pixel upsampling.
@@ -85,6 +87,10 @@ def build_generator(
         upsample_initializer: the sub-pixel convolutions' kernels: ``"glorot_uniform"`` (Keras'
             default; the paper states no initialisation) or ``"icnr"`` (``gan_papers.srgan.icnr``,
             Aitken et al. 2017: nearest-neighbour upsampling at the start, so no checkerboard).
+        bicubic_skip: ``False`` (the paper). ``True`` adds the MATLAB bicubic upsampling of the LR
+            input to the output (``gan_papers.srgan.bicubic_skip``, VDSR's residual learning), and
+            ``output_activation`` then bounds only what the network adds. The last convolution
+            starts at zero, so a fresh generator is exactly bicubic.
 
     Returns:
         A functional ``keras.Model`` (LR (B, h, w, 3) in [0, 1] -> SR (B, h*scale, w*scale, 3) in [-1, 1]).
@@ -129,9 +135,24 @@ def build_generator(
         x = PixelShuffle(2, name=f"up{s}_shuffle")(x)
         x = prelu(x, f"up{s}_prelu")
 
-    x = conv(x, 3, 9, "conv_out")
+    if not isinstance(bicubic_skip, bool):
+        raise ValueError(f"`bicubic_skip` must be True or False; received {bicubic_skip!r}.")
+    # With the skip the last convolution starts at zero: training starts from bicubic exactly.
+    x = layers.Conv2D(
+        3,
+        9,
+        padding="same",
+        kernel_initializer="zeros" if bicubic_skip else "glorot_uniform",
+        name="conv_out",
+    )(x)
     # float32 output keeps the last activation exact under a mixed-precision policy.
-    sr = layers.Activation(output_activation or "linear", dtype="float32", name="sr")(x)
+    activation = "residual" if bicubic_skip else "sr"
+    x = layers.Activation(output_activation or "linear", dtype="float32", name=activation)(x)
+    if not bicubic_skip:
+        return keras.Model(lr, x, name=name)
+    bicubic = BicubicUpsample(2**num_upsamples, name="bicubic")(lr)
+    bicubic = layers.Rescaling(2.0, offset=-1.0, dtype="float32", name="bicubic_signed")(bicubic)
+    sr = layers.Add(dtype="float32", name="sr")([bicubic, x])
     return keras.Model(lr, sr, name=name)
 
 

@@ -52,3 +52,18 @@ def test_srgan_starts_from_a_copy_of_srresnet():
         assert a is not b
         assert (a.numpy() == b.numpy()).all()
     assert model.discriminator.input_shape[1:3] == (config.crop_size, config.crop_size)
+
+
+def test_demo_adds_the_bicubic_skip_and_the_reference_profile_matches_the_shipped_models():
+    assert srgan.get_config("demo").generator.bicubic_skip is True
+    assert srgan.get_config("paper").generator.bicubic_skip is False
+    # The shipped reference SRResNet was trained without the skip; its profile must say so, or
+    # `python -m benchmarks.reference_weights srgan` would train a different network.
+    from gan_papers import reference
+
+    config = srgan.get_config("reference")
+    shipped = reference.load("srresnet")
+    rebuilt = srgan.build_srresnet(config)
+    assert config.generator.bicubic_skip is False
+    assert [layer.name for layer in rebuilt.layers] == [layer.name for layer in shipped.layers]
+    assert rebuilt.count_params() == shipped.count_params()
