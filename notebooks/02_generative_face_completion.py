@@ -618,8 +618,12 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # | hole parsing accuracy | 0.602, 0.672, 0.715 | 0.605, 0.671, 0.717 | 0.635, 0.686, 0.684 | 0.738, 0.779, 0.745 | 0.687, 0.701, 0.695 |
 # | hole sharpness | 0.082, 0.090, 0.077 | 0.077, 0.090, 0.078 | 0.099, 0.103, 0.103 | 0.239, 0.289, 0.233 | 0.178, 0.197, 0.173 |
 #
-# * Stage 1 fills each hole with the face's colours and a rough shading, blurred and speckled: the
-#   generator's input in the hole is noise, and 2,000 steps have not taught it to ignore all of it.
+# * Stage 1 fills each hole with the face's colours and a rough shading, blurred and speckled. The
+#   speckle comes from the unpooling: the hole holds noise, so the encoder's max-pooling indices there
+#   are random, and the decoder's unpooling scatters its features to random places. Without unpooling
+#   (`OVERRIDES = {"generator": {"unpooling": False}}`) the stage-1 fills are smooth, with hole
+#   sharpness 0.05 instead of 0.077-0.090. But then stage 3 loses 0.6-0.8 dB on every seed
+#   (`benchmarks/README.md`, face completion), so `demo` unpools, as the paper does.
 # * Stage 2's local discriminator, after 600 steps at $\lambda_1 = 15$, changes nothing that can be
 #   measured: hole PSNR +0.06 to +0.09 dB, parsing accuracy within 0.004, sharpness within 0.004
 #   (-0.004, -0.000, +0.001). At the paper's 75 it does sharpen the hole, but partly with noise, and
@@ -642,6 +646,7 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 #   `gan_papers.data.helen_dataset("data", size=128)`); set `DATA_DIR` and run with
 #   `GAN_PAPERS_PROFILE=paper` on a GPU: 128x128 faces, a 64x64 hole, the authors' widths and lambdas.
 # * `reconstruction="l1"` (Charbonnier, `GFC_L1_loss.m`) is the authors' code's reconstruction loss; `unpooling=False` in
-#   `build_generator` swaps unpooling for plain upsampling.
+#   `build_generator` (`generator={"unpooling": False}` in the config) swaps unpooling for plain
+#   upsampling.
 # * Several GPUs: build and compile inside `tf.distribute.MirroredStrategy().scope()`; each replica draws
 #   its own holes and noise.

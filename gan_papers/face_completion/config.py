@@ -41,6 +41,7 @@ class GeneratorConfig:
 
     widths: tuple = (32, 64, 128, 256)
     fc_units: int = 4096
+    unpooling: bool = True  # the paper; False upsamples by repetition (a deviation)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -46,3 +46,12 @@ def test_profiles_build_a_compiled_model(profile):
     assert not model.parser.trainable_weights
     assert all(steps % config.steps_per_epoch == 0 for steps in config.stage_steps)
     assert config.parser_steps % config.steps_per_epoch == 0
+
+
+@pytest.mark.parametrize("unpooling", [True, False])
+def test_the_generators_unpooling_follows_the_config(unpooling):
+    config = get_config("smoke", generator={"unpooling": unpooling})
+    model = build_face_completion(config, seed=0)
+    kinds = {type(layer).__name__ for layer in model.generator.layers}
+    assert ("MaxUnpooling" in kinds) is unpooling
+    assert ("UpSampling2D" in kinds) is not unpooling
