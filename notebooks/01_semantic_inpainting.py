@@ -61,6 +61,7 @@ from gan_papers import inpainting, reference
 from gan_papers.common.callbacks import ImageGridCallback
 from gan_papers.common.masks import MASK_TYPES, make_masks
 from gan_papers.common.plotting import image_grid, plot_history, save_figure
+from gan_papers.common.precision import use_precision
 from gan_papers.common.progress import TqdmProgress
 from gan_papers.common.swd import independent_pixels, sliced_wasserstein_distance
 from gan_papers.data import FACE_SPLITS, celeba_dataset, celeba_images, face_dataset, render_faces
@@ -78,8 +79,9 @@ warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 keras.utils.set_random_seed(SEED)
 os.makedirs(RUN_DIR, exist_ok=True)
 config = get_config(PROFILE, **OVERRIDES)
+policy = use_precision(config.precision)
 started = time.time()
-print(f"profile: {PROFILE}")
+print(f"profile: {PROFILE}; dtype policy: {policy}")
 print(f"{'setting':<24}{'paper':>10}{'this run':>10}")
 for field, paper_value, value in differences_from_paper(config):
     print(f"{field:<24}{paper_value!s:>10}{value!s:>10}")
@@ -831,6 +833,7 @@ print(f"Training, search and evaluation took {(time.time() - started) / 60:.1f} 
 metrics = {
     "seed": SEED,
     "profile": PROFILE,
+    "policy": policy,
     "minutes": (time.time() - started) / 60,
     "scores": {
         f"{kind}/{name}": {
@@ -889,5 +892,9 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # * `SemanticInpainter(..., prior="nonsaturating")` uses $-\lambda \log D(G(z))$, the form that public
 #   re-implementations use, instead of the paper's $\lambda \log(1 - D(G(z)))$.
 # * `inpaint(..., restarts=4)` searches four random starting codes per image and keeps the best.
+# * `OVERRIDES = {"precision": "mixed_bfloat16"}` trains and searches in bfloat16 (`"auto"`: where the
+#   CPU has it; `"mixed_float16"` on a GPU). On our 2-core Intel Xeon the demo took 3.0-3.9 minutes
+#   instead of 3.4-3.5, and the same claims failed as often (`benchmarks/README.md`), so `demo` stays
+#   in float32.
 # * A saved prior loads with `import gan_papers.inpainting` then
 #   `keras.saving.load_model(f"{RUN_DIR}/dcgan.keras")`.

@@ -68,6 +68,9 @@ class InpaintingConfig:
     parser: ParserConfig = ParserConfig()
     parser_learning_rate: float = 1e-3
     parser_steps: int = 5000
+    # gan_papers.common.precision: "float32" (the paper), a mixed policy, or "auto" (mixed_bfloat16
+    # on a CPU with native bfloat16). It covers the DCGAN's training and the latent search.
+    precision: str = "float32"
 
 
 CONFIGS = {
