@@ -650,3 +650,6 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 #   upsampling.
 # * Several GPUs: build and compile inside `tf.distribute.MirroredStrategy().scope()`; each replica draws
 #   its own holes and noise.
+# * The trained model is in the run folder. `face_completion.keras` loads with
+#   `import gan_papers.face_completion` then `keras.saving.load_model(f"{RUN_DIR}/face_completion.keras")`:
+#   importing the paper's sub-package registers its classes (`import gan_papers` alone does not).

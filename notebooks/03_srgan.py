@@ -559,3 +559,6 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # * Several GPUs: build and compile inside `tf.distribute.MirroredStrategy().scope()` with
 #   `synchronized_bn=True` in the builders; mixed precision with
 #   `keras.mixed_precision.set_global_policy("mixed_float16")`.
+# * The trained models are in the run folder. `srresnet.keras` loads with `import gan_papers.srgan`
+#   then `keras.saving.load_model(f"{RUN_DIR}/srresnet.keras")`: importing the paper's sub-package
+#   registers its layers (`import gan_papers` alone does not).

@@ -656,3 +656,6 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 #   5.9-6.1 minutes, and every claim above still held on three seeds. But the SVM's agreement with
 #   the nearest shape's class fell on every seed (0.61-0.72 against 0.77-0.81), so `demo` stays in
 #   float32.
+# * The trained models are in the run folder. `gan3d.keras` loads with `import gan_papers.gan3d` then
+#   `keras.saving.load_model(f"{RUN_DIR}/gan3d.keras")`: importing the paper's sub-package registers
+#   its classes (`import gan_papers` alone does not).
