@@ -99,6 +99,8 @@ def build_generator(
     num_blocks = check_positive_int(num_blocks, "num_blocks")
     filters = check_positive_int(filters, "filters")
     num_upsamples = _check_scale(scale)
+    if not isinstance(bicubic_skip, bool):
+        raise ValueError(f"`bicubic_skip` must be True or False; received {bicubic_skip!r}.")
 
     def conv(x, n, k, name):
         return layers.Conv2D(n, k, padding="same", name=name)(x)
@@ -135,8 +137,6 @@ def build_generator(
         x = PixelShuffle(2, name=f"up{s}_shuffle")(x)
         x = prelu(x, f"up{s}_prelu")
 
-    if not isinstance(bicubic_skip, bool):
-        raise ValueError(f"`bicubic_skip` must be True or False; received {bicubic_skip!r}.")
     # With the skip the last convolution starts at zero: training starts from bicubic exactly.
     x = layers.Conv2D(
         3,
@@ -150,7 +150,7 @@ def build_generator(
     x = layers.Activation(output_activation or "linear", dtype="float32", name=activation)(x)
     if not bicubic_skip:
         return keras.Model(lr, x, name=name)
-    bicubic = BicubicUpsample(2**num_upsamples, name="bicubic")(lr)
+    bicubic = BicubicUpsample(scale, name="bicubic")(lr)
     bicubic = layers.Rescaling(2.0, offset=-1.0, dtype="float32", name="bicubic_signed")(bicubic)
     sr = layers.Add(dtype="float32", name="sr")([bicubic, x])
     return keras.Model(lr, sr, name=name)
