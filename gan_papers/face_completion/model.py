@@ -123,14 +123,7 @@ class FaceCompletionGAN(GANModel):
         self.discriminator_batch = check_choice(
             discriminator_batch, "discriminator_batch", DISCRIMINATOR_BATCHES
         )
-        self.lambdas = tuple(
-            check_non_negative(v, name)
-            for v, name in (
-                (lambda_local, "lambda_local"),
-                (lambda_global, "lambda_global"),
-                (lambda_parsing, "lambda_parsing"),
-            )
-        )
+        self.lambdas = _checked_lambdas(lambda_local, lambda_global, lambda_parsing)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.stage = keras.Variable(
@@ -162,6 +155,19 @@ class FaceCompletionGAN(GANModel):
     def set_stage(self, stage):
         """Switch to training stage 1, 2 or 3 (takes effect at the next step)."""
         self.stage.assign(check_stage(stage))
+
+    def set_lambdas(self, lambda_local=None, lambda_global=None, lambda_parsing=None):
+        """Change lambda_1..3 of eq. 3 (``None`` keeps one); the next step retraces with them.
+
+        For ablations on one trained model: e.g. stage 3 without L_p, forked from the same stage-2
+        model as the real stage 3 (notebook 02), is the paper's M3 against its full model.
+        """
+        given = (lambda_local, lambda_global, lambda_parsing)
+        self.lambdas = _checked_lambdas(
+            *(old if new is None else new for old, new in zip(self.lambdas, given, strict=True))
+        )
+        # The lambdas are Python numbers in the traced steps: drop them so they retrace.
+        self.train_function = self.test_function = self.predict_function = None
 
     @property
     def current_stage(self):
@@ -283,3 +289,14 @@ class FaceCompletionGAN(GANModel):
         logs = super().record(**values)
         logs["stage"] = ops.convert_to_tensor(self.stage)
         return logs
+
+
+def _checked_lambdas(lambda_local, lambda_global, lambda_parsing):
+    return tuple(
+        check_non_negative(v, name)
+        for v, name in (
+            (lambda_local, "lambda_local"),
+            (lambda_global, "lambda_global"),
+            (lambda_parsing, "lambda_parsing"),
+        )
+    )

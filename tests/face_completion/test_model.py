@@ -370,3 +370,35 @@ def test_mixed_precision_step():
     assert all(logs[t] != 0 for t in TERMS)
     completed = model.complete(faces(2), hole_masks([(0, 0), (5, 5)]))
     assert completed.dtype == np.float32 and np.all(np.isfinite(completed))
+
+
+def _weighted_sum(logs, weights):
+    return logs["reconstruction_loss"] + sum(
+        w * logs[t] for w, t in zip(weights, TERMS, strict=True)
+    )
+
+
+def test_set_lambdas_retraces_the_steps_with_the_new_weights():
+    """The ablation fork of notebook 02: the same trained model, stage 3 without L_p. Eq. 3's L is
+    the weighted sum of the logged terms, with the lambdas set after the steps were traced."""
+    model = tiny_gan(stage=3, learning_rates=(1e-3, 0.1, 0.1))
+    x, masks = faces(4), hole_masks([(0, 0), (3, 5), (12, 12), (6, 1)])
+    logs = model.evaluate(x, masks, batch_size=4, verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(_weighted_sum(logs, WEIGHTS), rel=1e-5)
+    model.train_on_batch(x, masks)  # both steps are now traced with the first lambdas
+    model.set_lambdas(lambda_parsing=0.0)
+    assert model.lambdas == (*WEIGHTS[:2], 0.0)
+    assert model.get_config()["lambda_parsing"] == 0.0
+    for logs in (
+        model.evaluate(x, masks, batch_size=4, verbose=0, return_dict=True),
+        model.train_on_batch(x, masks, return_dict=True),  # logs the terms before the update
+    ):
+        assert logs["parsing_loss"] > 0  # still computed and logged, weighted 0
+        assert logs["loss"] == pytest.approx(_weighted_sum(logs, (*WEIGHTS[:2], 0.0)), rel=1e-5)
+
+
+def test_set_lambdas_rejects_a_negative_lambda_and_keeps_the_old_ones():
+    model = tiny_gan(stage=3)
+    with pytest.raises(ValueError, match="lambda_global"):
+        model.set_lambdas(lambda_global=-1.0)
+    assert model.lambdas == WEIGHTS
