@@ -79,6 +79,33 @@ def parsing_accuracy(parser, faces, labels, masks=None):
     return _hole_mean(correct, masks)
 
 
+def mean_class_accuracy(parser, faces, labels, masks=None):
+    """The parser's accuracy per true class, averaged over the classes present: the "mean accuracy"
+    of segmentation (Long et al. 2015, Section 5), over the holes of ``masks`` when given, pooled
+    over the batch (one number).
+
+    Pixel accuracy (``parsing_accuracy``) counts every pixel once, so in a large hole it is mostly
+    the skin's score, and a flat skin-coloured fill gets the skin right and scores high. Here an
+    eye counts as much as the skin around it: a fill scores high only if it holds the parts.
+    NaN when the masks hide no pixel at all.
+    """
+    check_image_batch(faces, "faces")
+    labels = np.asarray(labels)
+    predicted = np.argmax(np.asarray(parser(np.asarray(faces, np.float32), training=False)), -1)
+    inside = np.ones(labels.shape, bool)
+    if masks is not None:
+        check_mask(masks, "masks", like=faces)
+        inside = np.asarray(masks)[..., 0] < 0.5
+    truth = labels[inside]
+    classes = len(FACE_CLASSES)
+    total = np.bincount(truth, minlength=classes)
+    correct = np.bincount(truth[predicted[inside] == truth], minlength=classes)
+    present = total > 0
+    if not present.any():  # no hole anywhere (a part missing from every small face): no score
+        return float("nan")
+    return float(np.mean(correct[present] / total[present]))
+
+
 def _hole_mean(values, masks):
     """Per-image mean of ``values`` (B, H, W) over the hole of ``masks`` (B, H, W, 1), 1 = known."""
     hole = 1.0 - np.asarray(masks, np.float64)[..., 0]
@@ -100,12 +127,13 @@ def hole_sharpness(images, masks):
 
 
 def completion_scores(completed, original, masks, labels, parser):
-    """Mean PSNR (whole face and hole), SSIM, parsing accuracy and sharpness (``hole_sharpness``)
-    in the hole of ``completed`` faces."""
+    """Mean PSNR (whole face and hole), SSIM, parsing accuracy (per pixel, and per class:
+    ``mean_class_accuracy``) and sharpness (``hole_sharpness``) in the hole of ``completed`` faces."""
     return {
         "psnr": float(masked_psnr(completed, original).mean()),
         "psnr_hole": float(masked_psnr(completed, original, masks).mean()),
         "ssim": float(ssim(completed, original).mean()),
         "parsing_accuracy": float(parsing_accuracy(parser, completed, labels, masks).mean()),
+        "class_accuracy": mean_class_accuracy(parser, completed, labels, masks),
         "sharpness": float(hole_sharpness(completed, masks).mean()),
     }

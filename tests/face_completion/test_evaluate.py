@@ -10,6 +10,7 @@ from gan_papers.face_completion.evaluate import (
     completion_scores,
     evaluation_masks,
     hole_sharpness,
+    mean_class_accuracy,
     parsing_accuracy,
     region_masks,
     ssim,
@@ -77,6 +78,31 @@ def test_parsing_accuracy_counts_only_the_hole():
     big_faces = np.zeros((1, 8, 8, 3), np.float32)  # SSIM's 7x7 window needs >= 7 pixels a side
     scores = completion_scores(big_faces, big_faces, big_masks, big, _Oracle(wrong))
     assert scores["parsing_accuracy"] == pytest.approx(0.5) and scores["ssim"] == pytest.approx(1)
+
+
+def test_mean_class_accuracy_weights_each_class_in_the_hole_alike():
+    """Two images, pooled: in the holes, 12 skin pixels (all right) and 4 eye pixels (1 right).
+    Pixel accuracy: 13 / 16; the mean over the two classes: (1 + 1/4) / 2."""
+    skin, eye = FACE_CLASSES.index("skin"), FACE_CLASSES.index("left_eye")
+    truth = np.full((2, 4, 4), skin, np.int64)
+    truth[0, 0, :2] = eye
+    truth[1, 0, :2] = eye
+    truth[1, 3, :] = FACE_CLASSES.index("hair")  # outside the holes: not counted
+    predicted = np.full((2, 4, 4), skin, np.int64)
+    predicted[0, 0, 0] = eye
+    masks = np.ones((2, 4, 4, 1), np.float32)
+    masks[:, :2, :] = 0  # each hole: the first two rows
+    faces = np.zeros((2, 4, 4, 3), np.float32)
+    oracle = _Oracle(predicted)
+    assert parsing_accuracy(oracle, faces, truth, masks).mean() == pytest.approx(13 / 16)
+    assert mean_class_accuracy(oracle, faces, truth, masks) == pytest.approx((1 + 1 / 4) / 2)
+    # A flat fill labelled all skin: high pixel accuracy, half the mean class accuracy.
+    flat = _Oracle(np.full((2, 4, 4), skin, np.int64))
+    assert parsing_accuracy(flat, faces, truth, masks).mean() == pytest.approx(12 / 16)
+    assert mean_class_accuracy(flat, faces, truth, masks) == pytest.approx(0.5)
+    # Without masks, the whole faces: hair is a third class, all wrong.
+    assert mean_class_accuracy(oracle, faces, truth) == pytest.approx((1 + 1 / 4 + 0) / 3)
+    assert np.isnan(mean_class_accuracy(oracle, faces, truth, np.ones((2, 4, 4, 1), np.float32)))
 
 
 def test_bad_region_raises():
