@@ -43,7 +43,7 @@ CASES = {
         "img/s", profile="demo", image_size=64, hole_size=32, patch_size=32, batch=16,
         g_widths=(8, 16, 32, 64), fc_units=256, local_widths=(16, 32, 64),
         global_widths=(8, 16, 32, 64), parser_widths=(8, 16, 32, 32),
-        lambdas=(15.0, 15.0, 0.01), g_lr=1e-3, d_lr=2e-4,
+        lambdas=(75.0, 15.0, 0.05), g_lr=1e-3, d_lr=2e-4,
     ),
     # The built-in pipelines at the demo profiles, and the TF train step that consumes each.
     "pipeline_faces32": _case(

@@ -14,10 +14,11 @@ loss both summed over the pixels (``GFC_L1_loss.m``, ``GFC_Softmax_loss.m``; see
 as large, so the same balance needs a quarter of lambda_1 and lambda_2 and the same lambda_3:
 75, 75, 0.05 at 64x64; ``smoke`` (16x16) uses 300/64, 300/64, 0.05.
 
-``demo`` divides those 64x64 lambdas by ``DEMO_LAMBDA_DIVISOR`` = 5 (15, 15, 0.01), a deviation for
-its short run with small networks: at 75, 75, 0.05 the adversarial and parsing gradients outweigh
-L_r's inside the hole and stage 3 paints noise over the fill (measured: ``benchmarks/README.md``,
-section "Face completion", "The demo profile after the faithfulness fixes").
+``demo`` keeps lambda_1 and lambda_3 at those values and divides lambda_2 by ``DEMO_GLOBAL_DIVISOR``
+= 5 (75, 15, 0.05), a deviation for its short run with small networks: at 75 the global term's
+gradient, which reaches G's output at every pixel, turns stage 3's fills into high-frequency noise
+(``benchmarks/README.md``, section "Face completion"). ``reference`` is the profile that trained the
+shipped model, with all three divided by 5 (15, 15, 0.01).
 
 The discriminators: the local one has one width per stage down from the hole's patch to 4x4
 (``Model_localD.prototxt``: 64, 128, 256, 512 at 64x64), the global one one more stage, first
@@ -96,7 +97,7 @@ class FaceCompletionConfig:
     test_faces: int = 64  # held-out faces per evaluation mask
 
 
-DEMO_LAMBDA_DIVISOR = 5.0  # see the module docstring
+DEMO_GLOBAL_DIVISOR = 5.0  # lambda_2 only; see the module docstring
 
 CONFIGS = {
     "paper": FaceCompletionConfig(),
@@ -109,16 +110,16 @@ CONFIGS = {
         # The extra first stage at half the width, as the paper's.
         global_discriminator=GlobalDiscriminatorConfig(widths=(8, 16, 32, 64)),
         parser=ParserConfig(widths=(8, 16, 32, 32)),
-        lambda_local=75.0 / DEMO_LAMBDA_DIVISOR,
-        lambda_global=75.0 / DEMO_LAMBDA_DIVISOR,
-        lambda_parsing=0.05 / DEMO_LAMBDA_DIVISOR,
+        lambda_local=75.0,
+        lambda_global=75.0 / DEMO_GLOBAL_DIVISOR,
+        lambda_parsing=0.05,
         g_learning_rate=1e-3,
         d_learning_rate=2e-4,
         parser_learning_rate=3e-3,
         parser_steps=600,
         stage_steps=(2000, 600, 600),  # see benchmarks/README.md, face completion
         steps_per_epoch=50,
-        test_faces=16,
+        test_faces=64,
     ),
     "smoke": FaceCompletionConfig(
         image_size=16,
@@ -139,10 +140,20 @@ CONFIGS = {
 }
 
 
-# The shipped reference model (``gan_papers.reference``): demo's networks and lambdas, four times the
-# training of the parser and of each stage (about 25 minutes on 2 CPU cores).
+REFERENCE_LAMBDA_DIVISOR = 5.0
+
+# The shipped reference model (``gan_papers.reference``): demo's networks, four times the training of
+# the parser and of each stage (about 25 minutes on 2 CPU cores), and the lambdas it was trained with:
+# the 64x64 ones all divided by 5, and 16 evaluation faces per mask.
 CONFIGS["reference"] = dataclasses.replace(
-    CONFIGS["demo"], parser_steps=2400, stage_steps=(8000, 2400, 2400), steps_per_epoch=200
+    CONFIGS["demo"],
+    lambda_local=75.0 / REFERENCE_LAMBDA_DIVISOR,
+    lambda_global=75.0 / REFERENCE_LAMBDA_DIVISOR,
+    lambda_parsing=0.05 / REFERENCE_LAMBDA_DIVISOR,
+    parser_steps=2400,
+    stage_steps=(8000, 2400, 2400),
+    steps_per_epoch=200,
+    test_faces=16,
 )
 
 

@@ -4,7 +4,8 @@ balance of the losses and build networks that fit together."""
 import pytest
 
 from gan_papers.face_completion.config import (
-    DEMO_LAMBDA_DIVISOR,
+    DEMO_GLOBAL_DIVISOR,
+    REFERENCE_LAMBDA_DIVISOR,
     differences_from_paper,
     get_config,
 )
@@ -24,16 +25,25 @@ def test_paper_profile_is_the_authors_setting():
     assert differences_from_paper(paper) == []
 
 
-@pytest.mark.parametrize("profile, divisor", [("demo", DEMO_LAMBDA_DIVISOR), ("smoke", 1.0)])
-def test_lambdas_scale_with_the_number_of_pixels(profile, divisor):
+@pytest.mark.parametrize(
+    "profile, divisors",
+    [
+        ("demo", (1.0, DEMO_GLOBAL_DIVISOR, 1.0)),
+        ("smoke", (1.0, 1.0, 1.0)),
+        ("reference", (REFERENCE_LAMBDA_DIVISOR,) * 3),
+    ],
+)
+def test_lambdas_scale_with_the_number_of_pixels(profile, divisors):
     """L_r and L_p are sums over pixels, the adversarial terms are not: a quarter of the pixels
     needs a quarter of lambda_1 and lambda_2 and the same lambda_3 (L_r : lambda_3 L_p unchanged).
-    ``demo`` then divides all three by its documented divisor (see ``config``)."""
+    ``demo`` then divides lambda_2 by its documented divisor, and the shipped reference model was
+    trained with all three divided by 5 (see ``config``)."""
     config, paper = get_config(profile), get_config("paper")
     ratio = (config.image_size / paper.image_size) ** 2
-    assert config.lambda_local == pytest.approx(paper.lambda_local * ratio / divisor)
-    assert config.lambda_global == pytest.approx(paper.lambda_global * ratio / divisor)
-    assert config.lambda_parsing == pytest.approx(paper.lambda_parsing / divisor)
+    local, global_, parsing = divisors
+    assert config.lambda_local == pytest.approx(paper.lambda_local * ratio / local)
+    assert config.lambda_global == pytest.approx(paper.lambda_global * ratio / global_)
+    assert config.lambda_parsing == pytest.approx(paper.lambda_parsing / parsing)
 
 
 @pytest.mark.parametrize("profile", ["demo", "smoke"])
@@ -55,3 +65,16 @@ def test_the_generators_unpooling_follows_the_config(unpooling):
     kinds = {type(layer).__name__ for layer in model.generator.layers}
     assert ("MaxUnpooling" in kinds) is unpooling
     assert ("UpSampling2D" in kinds) is not unpooling
+
+
+def test_reference_profile_is_what_trained_the_shipped_model():
+    """``python -m benchmarks.reference_weights face_completion`` must retrain the shipped model:
+    its lambdas (saved in the model's config) and every network's size."""
+    from gan_papers import reference
+
+    shipped, config = reference.load("face_completion"), get_config("reference")
+    assert shipped.lambdas == (config.lambda_local, config.lambda_global, config.lambda_parsing)
+    assert (shipped.image_size, shipped.hole_size) == (config.image_size, config.hole_size)
+    rebuilt = build_face_completion(config, seed=0)
+    for name in ("generator", "local_discriminator", "global_discriminator", "parser"):
+        assert getattr(rebuilt, name).count_params() == getattr(shipped, name).count_params()
