@@ -70,13 +70,7 @@ def ssim(completed, original):
 def parsing_accuracy(parser, faces, labels, masks=None):
     """Per-image fraction of pixels the parser labels as ``labels`` says: over the hole when
     ``masks`` is given (where the completion was drawn), else over the whole face."""
-    check_image_batch(faces, "faces")
-    predicted = np.argmax(np.asarray(parser(np.asarray(faces, np.float32), training=False)), -1)
-    correct = (predicted == np.asarray(labels)).astype(np.float64)
-    if masks is None:
-        return correct.mean(axis=(1, 2))
-    check_mask(masks, "masks", like=faces)
-    return _hole_mean(correct, masks)
+    return _pixel_accuracy(_parse(parser, faces), labels, _checked_masks(masks, faces))
 
 
 def mean_class_accuracy(parser, faces, labels, masks=None):
@@ -89,17 +83,32 @@ def mean_class_accuracy(parser, faces, labels, masks=None):
     eye counts as much as the skin around it: a fill scores high only if it holds the parts.
     NaN when the masks hide no pixel at all.
     """
+    return _class_accuracy(_parse(parser, faces), labels, _checked_masks(masks, faces))
+
+
+def _parse(parser, faces):
+    """The parser's labels (B, H, W) of ``faces`` (B, H, W, 3)."""
     check_image_batch(faces, "faces")
-    labels = np.asarray(labels)
-    predicted = np.argmax(np.asarray(parser(np.asarray(faces, np.float32), training=False)), -1)
-    inside = np.ones(labels.shape, bool)
+    return np.argmax(np.asarray(parser(np.asarray(faces, np.float32), training=False)), -1)
+
+
+def _checked_masks(masks, faces):
     if masks is not None:
         check_mask(masks, "masks", like=faces)
-        inside = np.asarray(masks)[..., 0] < 0.5
+    return masks
+
+
+def _pixel_accuracy(predicted, labels, masks):
+    correct = (predicted == np.asarray(labels)).astype(np.float64)
+    return correct.mean(axis=(1, 2)) if masks is None else _hole_mean(correct, masks)
+
+
+def _class_accuracy(predicted, labels, masks):
+    labels = np.asarray(labels)
+    inside = np.ones(labels.shape, bool) if masks is None else np.asarray(masks)[..., 0] < 0.5
     truth = labels[inside]
-    classes = len(FACE_CLASSES)
-    total = np.bincount(truth, minlength=classes)
-    correct = np.bincount(truth[predicted[inside] == truth], minlength=classes)
+    total = np.bincount(truth, minlength=len(FACE_CLASSES))
+    correct = np.bincount(truth[predicted[inside] == truth], minlength=len(FACE_CLASSES))
     present = total > 0
     if not present.any():  # no hole anywhere (a part missing from every small face): no score
         return float("nan")
@@ -129,11 +138,13 @@ def hole_sharpness(images, masks):
 def completion_scores(completed, original, masks, labels, parser):
     """Mean PSNR (whole face and hole), SSIM, parsing accuracy (per pixel, and per class:
     ``mean_class_accuracy``) and sharpness (``hole_sharpness``) in the hole of ``completed`` faces."""
+    predicted = _parse(parser, completed)  # once for both parsing scores
+    masks = _checked_masks(masks, completed)
     return {
         "psnr": float(masked_psnr(completed, original).mean()),
         "psnr_hole": float(masked_psnr(completed, original, masks).mean()),
         "ssim": float(ssim(completed, original).mean()),
-        "parsing_accuracy": float(parsing_accuracy(parser, completed, labels, masks).mean()),
-        "class_accuracy": mean_class_accuracy(parser, completed, labels, masks),
+        "parsing_accuracy": float(_pixel_accuracy(predicted, labels, masks).mean()),
+        "class_accuracy": _class_accuracy(predicted, labels, masks),
         "sharpness": float(hole_sharpness(completed, masks).mean()),
     }

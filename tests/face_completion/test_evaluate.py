@@ -103,6 +103,8 @@ def test_mean_class_accuracy_weights_each_class_in_the_hole_alike():
     # Without masks, the whole faces: hair is a third class, all wrong.
     assert mean_class_accuracy(oracle, faces, truth) == pytest.approx((1 + 1 / 4 + 0) / 3)
     assert np.isnan(mean_class_accuracy(oracle, faces, truth, np.ones((2, 4, 4, 1), np.float32)))
+    with pytest.raises(ValueError, match="masks"):
+        mean_class_accuracy(oracle, faces, truth, np.ones((2, 4, 4), np.float32))
 
 
 def test_bad_region_raises():
