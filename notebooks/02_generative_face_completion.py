@@ -485,8 +485,9 @@ plt.show()
 # ## Isolating $\mathcal{L}_p$: stage 3 without it, from the same stage-2 model
 #
 # Stage 3 differs from stage 2 in two terms *and* in 600 more steps of training, and at this scale the
-# longer game alone moves the fill: stage 2 trained 600 steps more loses as much parsing accuracy as
-# stage 3 does (`benchmarks/README.md`, face completion). The paper's ablation compares models trained
+# longer game alone moves the fill: in a probe (one seed, without unpooling), stage 2 trained 600
+# steps more lost as much parsing accuracy as stage 3 did (`benchmarks/README.md`, face
+# completion). The paper's ablation compares models trained
 # with and without a term (its M3, without $\mathcal{L}_p$, against its full model). So we fork: the
 # stage-2 model saved above is loaded again, its $\lambda_3$ set to 0 (`set_lambdas`, which retraces
 # the step), and trained through the same stage-3 steps on the same batches, holes and noise. What
