@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from gan_papers.common.validation import check_float, check_rank
+from gan_papers.common.validation import check_float, check_positive_number, check_rank
 
 
 def cubic(t):
@@ -91,14 +91,7 @@ def _resolve_sizes(in_hw, scale, output_shape):
             f"scale={scale!r}, output_shape={output_shape!r}."
         )
     if scale is not None:
-        if (
-            isinstance(scale, bool)
-            or not isinstance(scale, int | float | np.integer | np.floating)
-            or not math.isfinite(scale)
-            or scale <= 0
-        ):
-            raise ValueError(f"`scale` must be a positive number; received {scale!r}.")
-        scale = float(scale)
+        scale = check_positive_number(scale, "scale")
         # MATLAB: outputSize = ceil(scale * inputSize).
         out_hw = tuple(math.ceil(scale * n) for n in in_hw)
         return out_hw, (scale, scale)

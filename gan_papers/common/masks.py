@@ -22,6 +22,7 @@ from gan_papers.common.validation import (
     _shape,
     check_choice,
     check_float,
+    check_image_batch,
     check_not_empty,
     check_positive_int,
     check_rank,
@@ -256,3 +257,22 @@ def check_mask(mask, name="mask", like=None):
                     f"`{name}` of shape {shape} for images of shape {like_shape}."
                 )
     return shape
+
+
+def check_images_and_masks(images, masks, image_shape, name="images", item="image"):
+    """Raise ``ValueError`` unless ``images`` (B, *image_shape) in [-1, 1] and ``masks`` (B, H, W, 1)
+    of 0/1 are what a generator of ``image_shape`` completes: one mask per image, of its size.
+
+    ``name`` and ``item`` word the messages (``"faces"`` / ``"face"`` for face completion)."""
+    check_image_batch(images, name)
+    check_mask(masks, "masks", like=images)
+    if tuple(np.shape(images)[1:]) != tuple(image_shape):
+        raise ValueError(
+            f"`{name}` must be of the generator's size {tuple(image_shape)}; received shape "
+            f"{tuple(np.shape(images))}."
+        )
+    if np.shape(masks)[0] != np.shape(images)[0]:
+        raise ValueError(
+            f"`masks` must have one mask per {item}; received {np.shape(masks)[0]} masks for "
+            f"{np.shape(images)[0]} {item}s."
+        )

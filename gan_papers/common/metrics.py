@@ -20,12 +20,16 @@ network, which predicts the average of the plausible HR images, scores below 1; 
 (Section 3.4, Fig. 6) is that the adversarial loss brings it back towards the photo's 1.
 """
 
-import math
-
 import numpy as np
 
 from gan_papers.common.color import check_value_range, rgb_to_y
-from gan_papers.common.validation import check_channels, check_not_empty, check_range, check_rank
+from gan_papers.common.validation import (
+    check_channels,
+    check_not_empty,
+    check_positive_number,
+    check_range,
+    check_rank,
+)
 
 # Wang et al. 2004, Section III-C, and ssim_index.m.
 SSIM_WINDOW = 11
@@ -174,13 +178,7 @@ def psnr(a, b, data_range):
     Returns:
         A float for one image, a float64 array of shape (N,) for a batch; ``inf`` where a == b.
     """
-    if (
-        isinstance(data_range, bool)
-        or not isinstance(data_range, int | float | np.integer | np.floating)
-        or not math.isfinite(data_range)
-        or data_range <= 0
-    ):
-        raise ValueError(f"`data_range` must be a positive number; received {data_range!r}.")
+    check_positive_number(data_range, "data_range")
     for name, x in (("a", a), ("b", b)):
         check_rank(x, name, (2, 3, 4), layout="HxW, HxWxC or NHWC")
         check_not_empty(x, name)

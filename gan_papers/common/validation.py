@@ -119,6 +119,19 @@ def check_positive_int(value, name):
     return int(value)
 
 
+def check_positive_number(value, name):
+    """Raise unless ``value`` is a finite real number > 0 (a scale, a data range); return it as a
+    float."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.integer | np.floating)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(f"`{name}` must be a positive number; received {value!r}.")
+    return float(value)
+
+
 def check_non_negative(value, name):
     """Raise unless ``value`` is a finite number >= 0 (a loss weight, a standard deviation...);
     return it as a float."""

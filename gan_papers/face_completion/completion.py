@@ -21,11 +21,9 @@ through
 
 from typing import NamedTuple
 
-import numpy as np
 from keras import ops
 
-from gan_papers.common.masks import check_mask
-from gan_papers.common.validation import check_choice, check_image_batch
+from gan_papers.common.validation import check_choice
 from gan_papers.face_completion.patches import crop_patches, patch_origin
 
 GLOBAL_GRADIENTS = ("everywhere", "hole")
@@ -73,21 +71,3 @@ def complete(generator, faces, masks, noise, patch_size, training):
     real_patches = crop_patches(faces, rows, cols, patch_size)
     fake_patches = crop_patches(completed, rows, cols, patch_size)
     return Completion(output, completed, real_patches, fake_patches)
-
-
-def check_completion_inputs(faces, masks, image_size):
-    """Raise ``ValueError`` unless ``faces`` (B, S, S, 3) in [-1, 1] and ``masks`` (B, S, S, 1) of
-    0/1 are what a model of ``image_size`` S completes."""
-    check_image_batch(faces, "faces")
-    check_mask(masks, "masks", like=faces)
-    expected = (image_size, image_size, 3)
-    if tuple(np.shape(faces)[1:]) != expected:
-        raise ValueError(
-            f"`faces` must be of the generator's size {expected}; received shape "
-            f"{tuple(np.shape(faces))}."
-        )
-    if np.shape(masks)[0] != np.shape(faces)[0]:
-        raise ValueError(
-            f"`masks` must have one mask per face; received {np.shape(masks)[0]} masks for "
-            f"{np.shape(faces)[0]} faces."
-        )

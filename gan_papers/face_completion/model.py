@@ -17,10 +17,11 @@ from keras import ops
 
 from gan_papers.common.gan_model import GANModel
 from gan_papers.common.losses import discriminator_loss
+from gan_papers.common.masks import check_images_and_masks
 from gan_papers.common.validation import check_choice, check_non_negative
 from gan_papers.face_completion.batches import DISCRIMINATOR_BATCHES, split_batch, unpack_faces
 from gan_papers.face_completion.completion import GLOBAL_GRADIENTS as GLOBAL_GRADIENTS
-from gan_papers.face_completion.completion import check_completion_inputs, complete
+from gan_papers.face_completion.completion import complete
 from gan_papers.face_completion.completion import composite as composite
 from gan_papers.face_completion.completion import global_input as global_input
 from gan_papers.face_completion.completion import noise_filled as noise_filled
@@ -203,7 +204,7 @@ class FaceCompletionGAN(GANModel):
         The generator's output is linear (the authors' code), so the hole may hold values outside
         [-1, 1]; here they are clipped to the image range, as saving an image would.
         """
-        check_completion_inputs(faces, masks, self.image_size)
+        check_images_and_masks(faces, masks, (self.image_size, self.image_size, 3), "faces", "face")
         completed = ops.convert_to_numpy(self([faces, masks], training=False))
         return np.clip(completed, -1.0, 1.0)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from skimage import measure
 
+from gan_papers.common.validation import check_positive_number
 from gan_papers.gan3d.voxels import check_threshold, squeeze_grid
 
 
@@ -60,10 +61,7 @@ def export_obj(voxels, path, threshold=0.5, scale=None):
     """
     vertices, faces = voxel_mesh(voxels, threshold)
     if scale is not None:
-        scale = float(scale)
-        if not np.isfinite(scale) or scale <= 0:
-            raise ValueError(f"`scale` must be a positive number; received {scale!r}.")
-        vertices = vertices * scale
+        vertices = vertices * check_positive_number(scale, "scale")
     path = Path(path)
     if not path.parent.is_dir():
         raise ValueError(f"`path` must be in an existing folder; {path.parent} does not exist.")

@@ -10,11 +10,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_papers.common.masks import check_mask
+from gan_papers.common.masks import check_images_and_masks
 from gan_papers.common.progress import TqdmProgress
 from gan_papers.common.validation import (
     check_choice,
-    check_image_batch,
     check_non_negative,
     check_positive_int,
     check_seed,
@@ -154,18 +153,7 @@ class SemanticInpainter:
         (``benchmarks/inpainting.py``). The blending is compiled with XLA unless it is ``False``:
         its conjugate-gradient loop is several times faster so, on any device.
         """
-        check_image_batch(images, "images")
-        check_mask(masks, "masks", like=images)
-        if tuple(np.shape(images)[1:]) != self.image_shape:
-            raise ValueError(
-                f"`images` must be of the generator's size {self.image_shape}; received shape "
-                f"{tuple(np.shape(images))}."
-            )
-        if np.shape(masks)[0] != np.shape(images)[0]:
-            raise ValueError(
-                f"`masks` must have one mask per image; received {np.shape(masks)[0]} masks "
-                f"for {np.shape(images)[0]} images."
-            )
+        check_images_and_masks(images, masks, self.image_shape)
         images = np.asarray(images, dtype=np.float32)
         masks = np.asarray(masks, dtype=np.float32)
         known = masks.reshape(len(masks), -1).sum(axis=1)
