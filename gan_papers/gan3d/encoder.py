@@ -24,7 +24,7 @@ import math
 import keras
 from keras import layers, ops
 
-from gan_papers.common.layers import dcgan_init
+from gan_papers.common.layers import dcgan_init, dcgan_stage
 from gan_papers.common.validation import check_positive_int
 
 PAPER_IMAGE_SIZE = 256
@@ -94,18 +94,9 @@ def build_encoder(
     x = image
     kernels = (FIRST_KERNEL,) + (MIDDLE_KERNEL,) * m
     strides = (FIRST_STRIDE,) + (2,) * m
+    bn = (bn_momentum, bn_epsilon)
     for i, (width, kernel, stride) in enumerate(zip(filters, kernels, strides, strict=True), 1):
-        x = layers.Conv2D(
-            width,
-            kernel,
-            strides=stride,
-            padding="same",
-            use_bias=False,
-            kernel_initializer=dcgan_init(),
-            name=f"conv{i}",
-        )(x)
-        x = layers.BatchNormalization(momentum=bn_momentum, epsilon=bn_epsilon, name=f"bn{i}")(x)
-        x = layers.ReLU(name=f"relu{i}")(x)
+        x = dcgan_stage(x, layers.Conv2D, width, kernel, i, bn, "relu", strides=stride)
     outputs = []
     for head in ("mu", "log_var"):
         y = layers.Conv2D(

@@ -35,13 +35,12 @@ import keras
 from keras import layers
 
 from gan_papers.common.conv3d_choice import resolve_implementation
-from gan_papers.common.layers import batch_norm, dcgan_init
+from gan_papers.common.layers import dcgan_init, dcgan_stage
 from gan_papers.common.sliced_conv import SlicedConv3D, SlicedConv3DTranspose
 from gan_papers.common.validation import check_doublings, check_positive_int
 
 LATENT_DIM = 200
 KERNEL_SIZE = 4
-LEAKY_SLOPE = 0.2
 # Widths at 64^3 (Section 3.1): G from the 4^3 bottleneck up, D from the input down.
 PAPER_G_FILTERS = (512, 256, 128, 64)
 PAPER_D_FILTERS = (64, 128, 256, 512)
@@ -129,29 +128,12 @@ def build_generator(
     x = layers.Reshape((1, 1, 1, latent_dim), name="reshape")(z)
     # The code as a 1^3 grid of latent_dim channels; a "valid" 4x4x4 transposed convolution turns
     # it into the 4^3 bottleneck (the paper's first layer, Figure 1).
-    x = conv_transpose(
-        filters[0],
-        KERNEL_SIZE,
-        strides=1,
-        padding="valid",
-        use_bias=False,
-        kernel_initializer=dcgan_init(),
-        name="deconv1",
-    )(x)
-    x = batch_norm("bn1", bn_momentum, bn_epsilon, synchronized_bn)(x)
-    x = layers.ReLU(name="relu1")(x)
+    bn = (bn_momentum, bn_epsilon, synchronized_bn)
+    x = dcgan_stage(
+        x, conv_transpose, filters[0], KERNEL_SIZE, 1, bn, "relu", strides=1, padding="valid"
+    )
     for stage in range(2, k + 1):
-        x = conv_transpose(
-            filters[stage - 1],
-            KERNEL_SIZE,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            kernel_initializer=dcgan_init(),
-            name=f"deconv{stage}",
-        )(x)
-        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
-        x = layers.ReLU(name=f"relu{stage}")(x)
+        x = dcgan_stage(x, conv_transpose, filters[stage - 1], KERNEL_SIZE, stage, bn, "relu")
     x = conv_transpose(
         1,
         KERNEL_SIZE,
@@ -201,18 +183,9 @@ def build_discriminator(
 
     voxels = keras.Input((resolution, resolution, resolution, 1), name="voxels")
     x = voxels
+    bn = (bn_momentum, bn_epsilon, synchronized_bn)
     for stage in range(1, k + 1):
-        x = conv(
-            filters[stage - 1],
-            KERNEL_SIZE,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            kernel_initializer=dcgan_init(),
-            name=f"conv{stage}",
-        )(x)
-        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
-        x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"lrelu{stage}")(x)
+        x = dcgan_stage(x, conv, filters[stage - 1], KERNEL_SIZE, stage, bn, "lrelu")
     # The paper's last layer: 4^3 -> 1^3, no batch norm right before the output (a known cause of
     # "it always generates a cube").
     x = conv(

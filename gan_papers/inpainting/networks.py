@@ -23,7 +23,7 @@ keep theirs.
 import keras
 from keras import layers
 
-from gan_papers.common.layers import batch_norm, dcgan_init
+from gan_papers.common.layers import LEAKY_SLOPE, batch_norm, dcgan_init, dcgan_stage
 from gan_papers.common.validation import check_doublings, check_positive_int
 
 KERNEL_SIZE = 5
@@ -81,20 +81,12 @@ def build_generator(
         4 * 4 * base_filters, use_bias=False, kernel_initializer=dcgan_init(), name="project"
     )(z)
     x = layers.Reshape((4, 4, base_filters), name="reshape")(x)
-    x = batch_norm("bn0", bn_momentum, bn_epsilon, synchronized_bn)(x)
+    bn = (bn_momentum, bn_epsilon, synchronized_bn)
+    x = batch_norm("bn0", *bn)(x)
     x = layers.ReLU(name="relu0")(x)
     for stage in range(1, k):
-        x = layers.Conv2DTranspose(
-            base_filters // 2**stage,
-            KERNEL_SIZE,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            kernel_initializer=dcgan_init(),
-            name=f"deconv{stage}",
-        )(x)
-        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
-        x = layers.ReLU(name=f"relu{stage}")(x)
+        width = base_filters // 2**stage
+        x = dcgan_stage(x, layers.Conv2DTranspose, width, KERNEL_SIZE, stage, bn, "relu")
     x = layers.Conv2DTranspose(
         3,
         KERNEL_SIZE,
@@ -134,9 +126,6 @@ def build_discriminator(
     k = num_stages(image_size)
     base_filters = check_positive_int(base_filters, "base_filters")
 
-    def lrelu(x, name):
-        return layers.LeakyReLU(negative_slope=0.2, name=name)(x)
-
     image = keras.Input((image_size, image_size, 3), name="image")
     # Radford et al., Section 3: no batch norm on D's input layer (it made training unstable).
     x = layers.Conv2D(
@@ -147,19 +136,11 @@ def build_discriminator(
         kernel_initializer=dcgan_init(),
         name="conv1",
     )(image)
-    x = lrelu(x, "lrelu1")
+    x = layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name="lrelu1")(x)
+    bn = (bn_momentum, bn_epsilon, synchronized_bn)
     for stage in range(2, k + 1):
-        x = layers.Conv2D(
-            base_filters * 2 ** (stage - 1),
-            KERNEL_SIZE,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            kernel_initializer=dcgan_init(),
-            name=f"conv{stage}",
-        )(x)
-        x = batch_norm(f"bn{stage}", bn_momentum, bn_epsilon, synchronized_bn)(x)
-        x = lrelu(x, f"lrelu{stage}")
+        width = base_filters * 2 ** (stage - 1)
+        x = dcgan_stage(x, layers.Conv2D, width, KERNEL_SIZE, stage, bn, "lrelu")
     x = layers.Flatten(name="flatten")(x)
     # The Dense layer fixes the input size: Keras' input-spec check names the expected and the
     # received shape when an image of the wrong size comes.
