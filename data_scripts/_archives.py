@@ -111,6 +111,14 @@ def say(message):
     print(message, flush=True)
 
 
+def warn_skipped(summary, listed):
+    """Warn on stderr of what a run skipped: ``summary`` counts it and names the first."""
+    print(
+        f"warning: skipped {summary}. The manifest lists the first {listed} of each split.",
+        file=sys.stderr,
+    )
+
+
 def _download_checked(filename, url, path, expected, check, progress):
     """``download`` for ``fetch_archive(check=...)``: the content is checked before anything is kept."""
     if path.exists():  # a finished download, or a file placed by hand
@@ -238,13 +246,19 @@ def parser(prog, description, epilog, default_base_url, sr_options=True):
         help="where the archives are fetched from: the official site, a mirror or a file:// folder "
         f"(default: {default_base_url})",
     )
-    result.add_argument(
-        "--force",
-        action="store_true",
-        help="verify and extract again even where a .done marker says it was done "
+    return add_run_options(
+        result,
+        "verify and extract again even where a .done marker says it was done "
         "(downloaded archives are kept and re-verified, not fetched again)",
+        make_lr=sr_options,
     )
-    if sr_options:
+
+
+def add_run_options(result, force_help, make_lr=False):
+    """Add the last options of a script's ``--help``: ``--force``, ``--make-lr`` (with ``make_lr``)
+    and ``--no-progress``; returns ``result``."""
+    result.add_argument("--force", action="store_true", help=force_help)
+    if make_lr:
         result.add_argument(
             "--make-lr",
             action="store_true",
@@ -273,3 +287,14 @@ def run(step):
     except KeyboardInterrupt:
         print("interrupted: run the same command again to resume.", file=sys.stderr)
         return 130
+
+
+def command_line(build_parser, body):
+    """A script's ``main(argv=None)``: ``body(args)`` on the parsed ``argv``, under ``run``."""
+
+    def main(argv=None):
+        """Command line entry point; returns the exit status (0: data ready)."""
+        args = build_parser().parse_args(argv)
+        return run(lambda: body(args))
+
+    return main

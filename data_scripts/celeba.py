@@ -34,7 +34,15 @@ import json
 import os
 import sys
 
-from data_scripts._archives import HostRefused, base_parser, human_size, positive_int, run, say
+from data_scripts._archives import (
+    HostRefused,
+    add_run_options,
+    base_parser,
+    command_line,
+    human_size,
+    positive_int,
+    say,
+)
 from data_scripts._celeba_crop import CROPS, prepare, prepared_folder
 from data_scripts._celeba_files import (
     ARCHIVE,
@@ -151,14 +159,11 @@ def build_parser():
         default=_usable_cpus(),
         help="processes that crop and write images (default: the usable CPU cores)",
     )
-    result.add_argument(
-        "--force",
-        action="store_true",
-        help="verify, extract and prepare again even where earlier runs did (downloaded files are "
+    return add_run_options(
+        result,
+        "verify, extract and prepare again even where earlier runs did (downloaded files are "
         "kept and re-verified, not fetched again)",
     )
-    result.add_argument("--no-progress", action="store_true", help="no progress bars")
-    return result
 
 
 def _main(args):
@@ -217,10 +222,7 @@ def _main(args):
     return status
 
 
-def main(argv=None):
-    """Command line entry point; returns the exit status (0: data ready)."""
-    args = build_parser().parse_args(argv)
-    return run(lambda: _main(args))
+main = command_line(build_parser, _main)
 
 
 if __name__ == "__main__":

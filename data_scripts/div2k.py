@@ -9,7 +9,7 @@ serve byte-identical files. Run ``python -m data_scripts.div2k --help`` for size
 
 import sys
 
-from data_scripts._archives import Archive, fetch_archive, human_size, parser, run, say
+from data_scripts._archives import Archive, command_line, fetch_archive, human_size, parser, say
 from data_scripts._pairs import pairs_entry, report_pairs, update_manifest
 
 BASE_URL = "https://data.vision.ee.ethz.ch/cvl/DIV2K"
@@ -131,10 +131,7 @@ def _main(args):
     return status
 
 
-def main(argv=None):
-    """Command line entry point; returns the exit status (0: data ready)."""
-    args = build_parser().parse_args(argv)
-    return run(lambda: _main(args))
+main = command_line(build_parser, _main)
 
 
 if __name__ == "__main__":

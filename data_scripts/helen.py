@@ -51,11 +51,12 @@ from data_scripts._archives import (
     CHECKSUMS_FILE,
     HostRefused,
     archive_problem,
+    command_line,
     fetch_archive,
     parser,
     positive_int,
-    run,
     say,
+    warn_skipped,
 )
 from data_scripts._helen_faces import (
     ARCHIVE,
@@ -227,20 +228,17 @@ def _main(args):
     }
     if sum(counts.values()):
         split, first = skipped[0]
-        print(
-            f"warning: skipped {sum(counts.values())} face(s) ({counts['missing']} missing, "
+        warn_skipped(
+            f"{sum(counts.values())} face(s) ({counts['missing']} missing, "
             f"{counts['unreadable']} unreadable, {counts['mismatched']} mismatched); the first: "
-            f"{first} in {split}. The manifest lists the first {LISTED} of each split.",
-            file=sys.stderr,
+            f"{first} in {split}",
+            LISTED,
         )
     say(f"Manifest: {folder / 'manifest.json'}")
     return 0
 
 
-def main(argv=None):
-    """Command line entry point; returns the exit status (0: data ready)."""
-    args = build_parser().parse_args(argv)
-    return run(lambda: _main(args))
+main = command_line(build_parser, _main)
 
 
 if __name__ == "__main__":

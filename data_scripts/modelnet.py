@@ -31,11 +31,12 @@ from data_scripts._archives import (
     Archive,
     HostRefused,
     archive_problem,
+    command_line,
     fetch_archive,
     parser,
     positive_int,
-    run,
     say,
+    warn_skipped,
 )
 from data_scripts._modelnet_voxels import (
     DEFAULT_RESOLUTION,
@@ -201,19 +202,12 @@ def _main(args):
     skipped = [problem for entry in manifest["splits"].values() for problem in entry["problems"]]
     total = sum(entry["skipped"] for entry in manifest["splits"].values())
     if total:
-        print(
-            f"warning: skipped {total} unreadable mesh(es); the first: {skipped[0]}. The manifest "
-            f"lists the first {LISTED} of each split.",
-            file=sys.stderr,
-        )
+        warn_skipped(f"{total} unreadable mesh(es); the first: {skipped[0]}", LISTED)
     say(f"Manifest: {folder / 'manifest.json'}")
     return 0
 
 
-def main(argv=None):
-    """Command line entry point; returns the exit status (0: data ready)."""
-    args = build_parser().parse_args(argv)
-    return run(lambda: _main(args))
+main = command_line(build_parser, _main)
 
 
 if __name__ == "__main__":

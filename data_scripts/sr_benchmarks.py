@@ -9,7 +9,7 @@ published by its authors, so its SHA-256 is recorded on first download ("trust o
 
 import sys
 
-from data_scripts._archives import CHECKSUMS_FILE, Archive, fetch_archive, parser, run, say
+from data_scripts._archives import CHECKSUMS_FILE, Archive, command_line, fetch_archive, parser, say
 from data_scripts._pairs import pairs_entry, report_pairs, update_manifest
 
 BASE_URL = "https://cv.snu.ac.kr/research/EDSR"
@@ -87,10 +87,7 @@ def _main(args):
     return status
 
 
-def main(argv=None):
-    """Command line entry point; returns the exit status (0: data ready)."""
-    args = build_parser().parse_args(argv)
-    return run(lambda: _main(args))
+main = command_line(build_parser, _main)
 
 
 if __name__ == "__main__":
