@@ -44,6 +44,13 @@ def tar_bytes(members, links=()):
     return buffer.getvalue()
 
 
+def run_script(script, data_dir, base_url, *options):
+    """``script.main`` on ``data_dir`` and ``base_url``, without progress bars, plus ``options``."""
+    return script.main(
+        ["--data-dir", str(data_dir), "--base-url", base_url, "--no-progress", *options]
+    )
+
+
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 

@@ -1,14 +1,11 @@
 """python -m data_scripts.celeba on a fake CelebA (six 178x218 JPEGs and a partition list) served from a
 loopback server: the layout and split, crops that land where the docstring says (checked against an
-exact area average computed here), the manifest, re-runs and --limit, Google Drive's HTML page turned
-into a manual-download message with nothing half-written, files placed by hand, corrupt inputs, --help."""
+exact area average), the manifest, re-runs and --limit, Google Drive's HTML page turned into a
+manual-download message with nothing half-written, files placed by hand, corrupt inputs."""
 
-import io
 import json
 import os
 import pathlib
-import subprocess
-import sys
 import time
 
 import numpy as np
@@ -16,48 +13,18 @@ import pytest
 from PIL import Image
 
 from data_scripts import celeba
-from tests.data_scripts.helpers import flip_byte, sha256, zip_bytes
-
-SPLIT_OF = {1: "train", 2: "train", 3: "train", 4: "valid", 5: "test", 6: "test"}
-MAGENTA = (255, 0, 255)  # rows 0-19 and 198-217: outside both crops
-QUADRANTS = ((220, 40, 30), (30, 190, 60), (40, 70, 210), (235, 235, 235))  # TL, TR, BL, BR
-GOOGLE_DRIVE_PAGE = (
-    b"<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
-    b"Google Drive can't scan this file for viruses.</body></html>"
+from tests.data_scripts.fake_celeba import (
+    GOOGLE_DRIVE_PAGE,
+    QUADRANTS,
+    SPLIT_OF,
+    archive_bytes,
+    base_colour,
+    exact_area_average,
+    jpeg_bytes,
+    partition_text,
+    source_image,
 )
-
-
-def base_colour(number):
-    """The colour of image ``number`` inside the 178x178 square but outside the 108x108 one."""
-    return (30 * number, 120, 90)
-
-
-def source_image(number):
-    """A 178x218 face stand-in: magenta outside the 128 crop, four quadrants in the 108 square."""
-    image = np.empty((218, 178, 3), np.uint8)
-    image[:] = MAGENTA
-    image[20:198] = base_colour(number)
-    for k, colour in enumerate(QUADRANTS):
-        top, left = 55 + 54 * (k // 2), 35 + 54 * (k % 2)
-        image[top : top + 54, left : left + 54] = colour
-    return image
-
-
-def jpeg_bytes(image):
-    buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, format="JPEG", quality=95, subsampling=0)
-    return buffer.getvalue()
-
-
-def partition_text(splits=SPLIT_OF):
-    ids = {"train": 0, "valid": 1, "test": 2}
-    return "".join(f"{n:06d}.jpg {ids[split]}\n" for n, split in splits.items()).encode()
-
-
-def archive_bytes(replace=None):
-    members = {f"img_align_celeba/{n:06d}.jpg": jpeg_bytes(source_image(n)) for n in SPLIT_OF}
-    members.update(replace or {})
-    return zip_bytes(members)
+from tests.data_scripts.helpers import flip_byte, run_script, sha256
 
 
 @pytest.fixture(scope="module")
@@ -74,23 +41,7 @@ def published_digests(monkeypatch, official):
 
 
 def run_main(data_dir, base_url, *extra):
-    return celeba.main(
-        ["--data-dir", str(data_dir), "--base-url", base_url, "--no-progress", "--workers", "1"]
-        + list(extra)
-    )
-
-
-def exact_area_average(image, size):
-    """Area average computed by subdivision: each pixel is cut into ``size`` x ``size`` equal parts,
-    and each output pixel is the plain mean of the parts it covers (``n`` x ``n`` of them)."""
-    result = image.astype(np.float64)
-    for axis in (0, 1):
-        n = result.shape[axis]
-        parts = np.repeat(result, size, axis=axis)
-        shape = list(parts.shape)
-        shape[axis : axis + 1] = [size, n]
-        result = parts.reshape(shape).mean(axis=axis + 1)
-    return result
+    return run_script(celeba, data_dir, base_url, "--workers", "1", *extra)
 
 
 def decoded_source(data_dir, number):
@@ -343,49 +294,3 @@ def test_default_source_is_the_official_google_drive_links():
         assert url.startswith("https://drive.google.com/uc?export=download&id=")
         assert file_id in url and key in url
     assert celeba.source_url(celeba.ARCHIVE, "file:///x/") == "file:///x/img_align_celeba.zip"
-
-
-def test_help_explains_sources_crops_layout_and_manual_download(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        celeba.main(["--help"])
-    assert exit_info.value.code == 0
-    text = capsys.readouterr().out
-    for expected in (
-        "1.44 GB",
-        "centre 108x108 (rows 55-162, columns 35-142) -> 64x64",
-        "centre 178x178 (rows 20-197, columns 0-177) -> 128x128",
-        "celeba/prepared_64/train/000001.png",
-        "celeba/prepared_64/test/182638.png",
-        "manifest.json",
-        "<data-dir>/downloads/",
-        "SHA-256",
-        "--limit",
-    ):
-        assert expected in text
-
-
-def test_runs_as_a_module():
-    result = subprocess.run(
-        [sys.executable, "-m", "data_scripts.celeba", "--help"],
-        cwd=pathlib.Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0
-    assert "list_eval_partition.txt" in result.stdout
-
-
-@pytest.mark.parametrize(
-    "argv, message",
-    [
-        (["--size", "96"], "argument --size: invalid choice: 96"),
-        (["--limit", "0"], "argument --limit: must be a positive integer; received 0"),
-        (["--workers", "0"], "argument --workers: must be a positive integer; received 0"),
-    ],
-)
-def test_bad_options_are_refused(argv, message, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        celeba.main(argv)
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err

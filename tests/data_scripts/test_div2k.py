@@ -1,11 +1,8 @@
 """python -m data_scripts.div2k on fixture archives served from a loopback server: the layout the loaders
 read, the manifest, a corrupt archive refused, re-runs that touch no network, archives placed by hand,
-the HR/LR check and --make-lr, --help."""
+the HR/LR check and --make-lr."""
 
 import json
-import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -13,7 +10,7 @@ from PIL import Image
 
 from data_scripts import div2k
 from gan_papers.common.imresize import imresize
-from tests.data_scripts.helpers import DIV2K_HR, div2k_archives, flip_byte, sha256
+from tests.data_scripts.helpers import DIV2K_HR, div2k_archives, flip_byte, run_script, sha256
 
 
 @pytest.fixture
@@ -26,9 +23,7 @@ def fixture_archives(monkeypatch):
 
 
 def run_main(data_dir, base_url, *extra):
-    return div2k.main(
-        ["--data-dir", str(data_dir), "--base-url", base_url, "--no-progress", *extra]
-    )
+    return run_script(div2k, data_dir, base_url, *extra)
 
 
 def test_download_extract_and_manifest(server, fixture_archives, tmp_path):
@@ -165,39 +160,3 @@ def test_loaders_read_the_layout(server, fixture_archives, tmp_path):
     pairs = sr_folder_pairs(root / "DIV2K_train_HR", root / "DIV2K_train_LR_bicubic/X4", scale=4)
     assert [name for name, _, _ in pairs] == ["0001", "0002", "0003"]
     assert pairs[1][1].shape == (5, 6, 3) and pairs[1][2].shape == (20, 24, 3)
-
-
-def test_help_explains_sources_sizes_layout_and_offline_use(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        div2k.main(["--help"])
-    assert exit_info.value.code == 0
-    text = capsys.readouterr().out
-    for expected in (
-        "data.vision.ee.ethz.ch/cvl/DIV2K",
-        "3.53 GB",
-        "DIV2K/DIV2K_train_HR/0001.png",
-        "DIV2K/DIV2K_valid_LR_bicubic/X4/0801x4.png",
-        "manifest.json",
-        "<data-dir>/downloads/",
-        "SHA-256",
-    ):
-        assert expected in text
-
-
-def test_runs_as_a_module():
-    result = subprocess.run(
-        [sys.executable, "-m", "data_scripts.div2k", "--help"],
-        cwd=pathlib.Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0
-    assert "DIV2K_train_LR_bicubic/X4/0001x4.png" in result.stdout
-
-
-def test_bad_scale_is_refused(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        div2k.main(["--scale", "5"])
-    assert exit_info.value.code == 2
-    assert "invalid choice" in capsys.readouterr().err

@@ -3,20 +3,17 @@ each whose argmax is a known label map, the three split lists) served over loopb
 the layout and split sizes, merged labels equal to the known map after the documented crop and a
 nearest-neighbour resize, photos equal to an exact area average, the manifest, --limit and re-runs,
 trust-on-first-use digest and resume, a web page or HTTP error turned into a manual-download message,
-bad faces skipped with one counted warning, a bad list line, --help and bad options."""
+bad faces skipped with one counted warning, a bad list line."""
 
 import io
 import json
-import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from data_scripts import helen
-from tests.data_scripts.helpers import flip_byte, sha256, zip_bytes
+from tests.data_scripts.helpers import flip_byte, run_script, sha256, zip_bytes
 
 TOP = "SmithCVPR2013_dataset_resized"
 ZIP = "SmithCVPR2013_dataset_resized.zip"
@@ -108,8 +105,7 @@ def archive():
 
 
 def run_main(data_dir, base_url, *extra):
-    argv = ["--data-dir", str(data_dir), "--base-url", base_url, "--no-progress", *ARGS]
-    return helen.main(argv + list(extra))
+    return run_script(helen, data_dir, base_url, *ARGS, *extra)
 
 
 def prepared(data_dir, name, kind, size=16):
@@ -292,50 +288,3 @@ def test_loader_reads_what_the_script_writes(archive, tmp_path):
     np.testing.assert_array_equal(labels[1], prepared(tmp_path, "30844800_1", "labels"))
     expected = prepared(tmp_path, "2908549_1", "images") / 127.5 - 1.0
     np.testing.assert_allclose(images[0], expected, atol=1e-6)
-
-
-def test_help_explains_source_layout_crop_and_manual_download(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        helen.main(["--help"])
-    assert exit_info.value.code == 0
-    text = capsys.readouterr().out
-    for expected in (
-        ZIP,
-        "pages.cs.wisc.edu/~lizhang/projects/face-parsing",
-        "trust on first use",
-        "helen/prepared_128/train/images/<name>.png",
-        "helen/prepared_128/train/labels/<name>.png",
-        "exemplars.txt",
-        "--margin",
-        "--limit",
-        "<data-dir>/downloads/",
-        "left_brow",
-    ):
-        assert expected in text
-    assert "--scale" not in text and "--make-lr" not in text
-
-
-def test_runs_as_a_module():
-    result = subprocess.run(
-        [sys.executable, "-m", "data_scripts.helen", "--help"],
-        cwd=pathlib.Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0 and "tuning.txt" in result.stdout
-
-
-@pytest.mark.parametrize(
-    "argv, message",
-    [
-        (["--size", "0"], "argument --size: must be a positive integer; received 0"),
-        (["--limit", "-2"], "argument --limit: must be a positive integer; received -2"),
-        (["--margin", "3"], "argument --margin: must be a number in [0, 2]; received 3"),
-    ],
-)
-def test_bad_options_are_refused(argv, message, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        helen.main(argv)
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err

@@ -3,12 +3,9 @@ with ModelNet's header defect, one truncated, macOS metadata) served over loopba
 layout, the voxel grids (exact counts for the boxes), labels, class names and file names, the manifest,
 the corrupt mesh skipped with one counted warning, --limit, re-runs that reuse finished classes,
 trust-on-first-use digest and resume, a web page or HTTP error turned into a manual-download message,
---variant 40, the loaders reading what the script writes, --help and bad options."""
+--variant 40, the loaders reading what the script writes."""
 
 import json
-import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -16,7 +13,7 @@ import pytest
 from data_scripts import _modelnet_voxels, modelnet
 from gan_papers.data.modelnet import modelnet_dataset, modelnet_voxels
 from tests.data.test_modelnet import box_mesh, expected_box_count, off_text
-from tests.data_scripts.helpers import flip_byte, sha256, zip_bytes
+from tests.data_scripts.helpers import flip_byte, run_script, sha256, zip_bytes
 
 ZIP = "ModelNet10.zip"
 WEB_PAGE = b"<!DOCTYPE html><html><head><title>Moved</title></head><body>Sign in</body></html>"
@@ -47,8 +44,7 @@ def archive():
 
 
 def run_main(data_dir, base_url, *extra):
-    argv = ["--data-dir", str(data_dir), "--base-url", base_url, "--no-progress", *ARGS]
-    return modelnet.main(argv + list(extra))
+    return run_script(modelnet, data_dir, base_url, *ARGS, *extra)
 
 
 def mirror(tmp_path, data, name=ZIP):
@@ -203,50 +199,3 @@ def test_loaders_read_what_the_script_writes(archive, tmp_path):
     dataset = modelnet_dataset(tmp_path, "test", R, batch_size=2, with_labels=True, shuffle=False)
     first = next(iter(dataset))
     np.testing.assert_array_equal(first[1].numpy(), [0, 1])
-
-
-def test_help_explains_source_layout_and_manual_download(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        modelnet.main(["--help"])
-    assert exit_info.value.code == 0
-    text = capsys.readouterr().out
-    for expected in (
-        ZIP,
-        "3dvision.princeton.edu/projects/2014/3DShapeNets",
-        "ModelNet40.zip",
-        "trust on first use",
-        "modelnet10/prepared_32/train.npz",
-        "--resolution",
-        "--variant",
-        "--limit",
-        "<data-dir>/downloads/",
-        "night_stand",
-    ):
-        assert expected in text
-    assert "--scale" not in text and "--make-lr" not in text
-
-
-def test_runs_as_a_module():
-    result = subprocess.run(
-        [sys.executable, "-m", "data_scripts.modelnet", "--help"],
-        cwd=pathlib.Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0 and "ModelNet10.zip" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["--resolution", "8"], "argument --resolution: must be an integer >= 16; received 8"),
-        (["--variant", "20"], "argument --variant: must be 10 or 40; received 20"),
-        (["--limit", "0"], "argument --limit: must be a positive integer; received 0"),
-    ],
-)
-def test_bad_options_are_refused(argv, message, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        modelnet.main(argv)
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err

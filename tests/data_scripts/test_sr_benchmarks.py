@@ -1,19 +1,22 @@
 """python -m data_scripts.sr_benchmarks on a fixture benchmark.tar served from a loopback server: the EDSR
 layout, trust-on-first-use checksums (recorded, then enforced), a corrupt download refused, re-runs,
-path traversal refused, --help."""
+path traversal refused."""
 
 import json
 
-import pytest
-
 from data_scripts import sr_benchmarks
-from tests.data_scripts.helpers import BENCHMARK_HR, benchmark_tar, flip_byte, sha256, tar_bytes
+from tests.data_scripts.helpers import (
+    BENCHMARK_HR,
+    benchmark_tar,
+    flip_byte,
+    run_script,
+    sha256,
+    tar_bytes,
+)
 
 
 def run_main(data_dir, base_url, *extra):
-    return sr_benchmarks.main(
-        ["--data-dir", str(data_dir), "--base-url", base_url, "--no-progress", *extra]
-    )
+    return run_script(sr_benchmarks, data_dir, base_url, *extra)
 
 
 def test_download_extract_record_and_manifest(server, tmp_path):
@@ -106,19 +109,3 @@ def test_loader_reads_the_layout(server, tmp_path):
     assert [name for name, _, _ in pairs] == ["baby", "bird"]
     # bird is 18x17: cropped to 16x16 HR, 4x4 LR.
     assert pairs[1][1].shape == (4, 4, 3) and pairs[1][2].shape == (16, 16, 3)
-
-
-def test_help_explains_source_layout_and_trust_on_first_use(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        sr_benchmarks.main(["--help"])
-    assert exit_info.value.code == 0
-    text = capsys.readouterr().out
-    for expected in (
-        "cv.snu.ac.kr/research/EDSR",
-        "250 MB",
-        "benchmark/Set5/HR/baby.png",
-        "LR_bicubic/X4",
-        "trust on first use",
-        "<data-dir>/downloads/benchmark.tar",
-    ):
-        assert expected in text
