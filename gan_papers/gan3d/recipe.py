@@ -26,20 +26,31 @@ def build_networks(config):
     return generator, discriminator
 
 
+def _discriminator_gate(config):
+    """D's accuracy gate and instance noise, which both models take."""
+    return {
+        "accuracy_threshold": config.accuracy_threshold,
+        "accuracy_from": config.accuracy_from,
+        "instance_noise": config.instance_noise,
+        "instance_noise_steps": config.instance_noise_steps,
+    }
+
+
+def _adam(config, learning_rate):
+    return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
+
+
 def build_gan3d(config, seed=None, **compile_kwargs):
     """A compiled ``GAN3D`` with ``config``'s networks, optimisers and accuracy gate."""
     model = GAN3D(
         *build_networks(config),
-        accuracy_threshold=config.accuracy_threshold,
-        accuracy_from=config.accuracy_from,
         prior=config.gan_prior,
-        instance_noise=config.instance_noise,
-        instance_noise_steps=config.instance_noise_steps,
         seed=seed,
+        **_discriminator_gate(config),
     )
     model.compile(
-        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
+        g_optimizer=_adam(config, config.g_learning_rate),
+        d_optimizer=_adam(config, config.d_learning_rate),
         **compile_kwargs,
     )
     return model
@@ -56,16 +67,13 @@ def build_vae_gan3d(config, seed=None, **compile_kwargs):
         alpha2=config.alpha2,
         prior=config.prior,
         reconstruction_norm=config.reconstruction_norm,
-        accuracy_threshold=config.accuracy_threshold,
-        accuracy_from=config.accuracy_from,
-        instance_noise=config.instance_noise,
-        instance_noise_steps=config.instance_noise_steps,
         seed=seed,
+        **_discriminator_gate(config),
     )
     model.compile(
-        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1),
-        e_optimizer=keras.optimizers.Adam(config.e_learning_rate, beta_1=config.beta_1),
+        g_optimizer=_adam(config, config.g_learning_rate),
+        d_optimizer=_adam(config, config.d_learning_rate),
+        e_optimizer=_adam(config, config.e_learning_rate),
         **compile_kwargs,
     )
     return model
