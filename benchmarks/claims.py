@@ -149,6 +149,12 @@ PAPERS = {
                 _difference("parsing_accuracy", 3, 2),
             ),
             Claim(
+                "stage 3 (+ L_p) parses better in the hole than stage 2, per class "
+                "(`mean_class_accuracy`: each true class in the holes counted alike; "
+                "stage 3 - stage 2)",
+                _difference("class_accuracy", 3, 2),
+            ),
+            Claim(
                 "stage 3 keeps the hole's PSNR within 0.5 dB of stage 2 or better "
                 "(hole PSNR [dB], stage 3 - stage 2, > -0.5)",
                 _difference("psnr_hole", 3, 2),

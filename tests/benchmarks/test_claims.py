@@ -62,17 +62,22 @@ def test_held_needs_every_seed(tmp_path):
 def _face_completion_metrics(with_control=True):
     """Every mask scores the same, so each mean over the masks is the stage's number."""
     stages = {
-        "1": (17.0, 0.60, 0.08),
-        "2": (17.2, 0.61, 0.10),
-        "3": (16.9, 0.65, 0.12),
-        "3_without_parsing": (16.6, 0.62, 0.13),
+        "1": (17.0, 0.60, 0.08, 0.40),
+        "2": (17.2, 0.61, 0.10, 0.45),
+        "3": (16.9, 0.65, 0.12, 0.43),
+        "3_without_parsing": (16.6, 0.62, 0.13, 0.41),
     }
     if not with_control:
         del stages["3_without_parsing"]
     return {
         "scores": {
-            f"stage{stage}/{mask}": {"psnr_hole": p, "parsing_accuracy": a, "sharpness": s}
-            for stage, (p, a, s) in stages.items()
+            f"stage{stage}/{mask}": {
+                "psnr_hole": p,
+                "parsing_accuracy": a,
+                "sharpness": s,
+                "class_accuracy": c,
+            }
+            for stage, (p, a, s, c) in stages.items()
             for mask in claims.MASKS
         }
     }
@@ -81,13 +86,14 @@ def _face_completion_metrics(with_control=True):
 def test_face_completion_claims_by_hand(tmp_path):
     _, fc_claims = claims.PAPERS["face_completion"]
     values = [claim.measure(_face_completion_metrics()) for claim in fc_claims]
-    # stage 2 - 1 sharpness; stage 3 - 2 parsing and PSNR; stage 3 - its fork without L_p.
-    assert values == pytest.approx([0.02, 0.04, -0.3, 0.03, 0.3])
+    # stage 2 - 1 sharpness; stage 3 - 2 parsing, per-class parsing and PSNR; stage 3 - its fork
+    # without L_p, parsing and PSNR.
+    assert values == pytest.approx([0.02, 0.04, -0.02, -0.3, 0.03, 0.3])
     # Runs made before the notebook trained the fork: those two claims are reported unmeasured.
     notebook, _ = claims.PAPERS["face_completion"]
     run_dir = tmp_path / f"{notebook}_s0"
     run_dir.mkdir()
     (run_dir / "metrics.json").write_text(json.dumps(_face_completion_metrics(False)))
     report = claims.evaluate_paper("face_completion", [0], reuse=True, runs_dir=str(tmp_path))
-    assert [r["held"] for r in report["claims"][:3]] == [True, True, True]
-    assert all("not_measured" in r and "held" not in r for r in report["claims"][3:])
+    assert [r["held"] for r in report["claims"][:4]] == [True, True, False, True]
+    assert all("not_measured" in r and "held" not in r for r in report["claims"][4:])
