@@ -660,7 +660,7 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # numbers here because the values we have for them are unverified against the PDF.
 #
 # **What this run shows, measured on three seeds** (`python -m benchmarks.claims --papers
-# face_completion`: this notebook with `SEED` 0, 1, 2 on a 2-core Intel Xeon, 8.2-8.3 minutes each
+# face_completion`: this notebook with `SEED` 0, 1, 2 on a 2-core Intel Xeon, 8.3-8.9 minutes each
 # alone on the machine; means over the five masks, 64 held-out faces each; the reference model is
 # judged by each run's parser):
 #
