@@ -681,7 +681,7 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 #   (`benchmarks/README.md`, face completion), so `demo` unpools, as the paper does.
 # * Stage 2's local discriminator at $\lambda_1 = 75$ makes the hole sharper than stage 1's on every
 #   seed (+0.091, +0.040, +0.011, against the originals' 0.24-0.26) and raises the per-class
-#   parsing on two seeds of three: in the pictures, dark marks start to appear where parts belong.
+#   parsing on two seeds of three; in seed 0's pictures, dark marks appear where the eyes belong.
 # * **$\mathcal{L}_p$, compared at the same steps** (stage 3 against stage 3 without it, both forked
 #   from the same stage-2 model) raises the hole's parsing accuracy on every seed, but by little
 #   (+0.019, +0.020, +0.001; per class +0.023, +0.022, -0.002), and costs at most 0.2 dB of hole
@@ -696,9 +696,9 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 #   would recognise. The left-half hole gets the face's edge but a green-grey texture instead of the
 #   visible background's colour. The reference model (last column; stages 2 and 3 four times longer,
 #   all lambdas divided by 5) beats this run's stage 3 on every seed in PSNR (+0.59 to +1.09 dB),
-#   parsing (+0.007 to +0.044) and per-class parsing (+0.002 to +0.126). Compare each number with the originals' column: the gap to
-#   it is what a better completion would close, and it is still large. The paper's full effect
-#   needs the paper's training (`paper`).
+#   parsing (+0.007 to +0.044) and per-class parsing (+0.002 to +0.126). Compare each number with
+#   the originals' column: the gap to it is what a better completion would close, and it is still
+#   large. The paper's full effect needs the paper's training (`paper`).
 #
 # ## Running it at the paper's scale
 #
