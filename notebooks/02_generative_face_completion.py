@@ -694,7 +694,8 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # * In the pictures, stage 3 paints eye-like marks in the right rows of the eyes hole and the
 #   random box on seeds 0 and 2, not on seed 1; none of the fills has a nose or a mouth a reader
 #   would recognise. The left-half hole gets the face's edge but a green-grey texture instead of the
-#   visible background's colour. The reference model (last column; stages 2 and 3 four times longer,
+#   visible background's colour (the generator trains on 32x32 holes only; this one is 32x64). The
+#   reference model (last column; stages 2 and 3 four times longer,
 #   all lambdas divided by 5) beats this run's stage 3 on every seed in PSNR (+0.59 to +1.09 dB),
 #   parsing (+0.007 to +0.044) and per-class parsing (+0.002 to +0.126). Compare each number with
 #   the originals' column: the gap to it is what a better completion would close, and it is still
