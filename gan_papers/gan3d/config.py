@@ -2,9 +2,10 @@
 
 ``paper``: 64^3 shapes, the paper's networks, optimisers (Adam beta_1 0.5, lr G 0.0025, lr D 1e-5),
 batch 100 and D's 80 % accuracy gate; the 3D-VAE-GAN on 256x256 images with alpha1 = 5,
-alpha2 = 1e-4 *(unverified)*; D's features pooled by 8, 4, 2 for the linear SVM; ModelNet10's split
-sizes. The paper does not say how long it trains: ``train_steps`` / ``vae_train_steps`` of ``paper``
-are our choice for a GPU. ``demo`` and ``smoke`` shrink everything for a CPU.
+alpha2 = 1e-4 (recalled: an assumption listed in ``gan_papers.gan3d``); D's features pooled by
+8, 4, 2 for the linear SVM; ModelNet10's split sizes. The paper does not say how long it trains:
+``train_steps`` / ``vae_train_steps`` of ``paper`` are our choice for a GPU. ``demo`` and
+``smoke`` shrink everything for a CPU.
 """
 
 import dataclasses

@@ -38,7 +38,7 @@ from gan_papers.gan3d.model import (
     PAPER_G_LEARNING_RATE,
 )
 
-# Section 4.3, alpha1 = 5 and alpha2 = 1e-4 *(unverified: recalled, not checked against the paper)*.
+# Section 4.3's alpha1 and alpha2, recalled: an assumption listed in ``gan_papers.gan3d``.
 PAPER_ALPHA1 = 5.0
 PAPER_ALPHA2 = 1e-4
 # The paper gives no learning rate for E; G's is used.
@@ -60,8 +60,8 @@ class VAEGAN3D(GAN3D):
     Args:
         encoder: ``build_encoder``: images -> [mu, log_var], each (B, latent_dim).
         generator, discriminator: as in ``GAN3D``.
-        alpha1, alpha2: the weights of L_KL and L_recon (eq. 2; 5 and 1e-4 in the paper,
-            *unverified*).
+        alpha1, alpha2: the weights of L_KL and L_recon (eq. 2; 5 and 1e-4, recalled from the
+            paper: an assumption listed in ``gan_papers.gan3d``).
         prior: ``"normal"`` (default: p(z) = N(0, I) for the KL and the GAN's codes) or
             ``"uniform"`` (the GAN's codes U[0, 1], the KL against N(1/2, 1/12)); see
             ``gan_papers.gan3d.losses``.
