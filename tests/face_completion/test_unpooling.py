@@ -66,6 +66,21 @@ def test_ties_pick_the_first_position_of_the_block():
     assert int(np.asarray(indices).item()) == 0
 
 
+def test_gradient_goes_to_the_first_maximum_only_as_in_caffe():
+    # Blocks: four equal values; two tied maxima (top right, bottom left); all zeros (ReLU); one max.
+    x = np.array([[1, 1, 2, 3], [1, 1, 3, 2], [0, 0, 5, 0], [0, 0, 0, 0]], "float32")
+    x = tf.constant(x.reshape(1, 4, 4, 1))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        pooled, indices = MaxPoolingWithIndices()(x)
+        loss = tf.reduce_sum(pooled * [[[[1.0], [2.0]], [[3.0], [4.0]]]])
+    gradient = tape.gradient(loss, x).numpy()[0, :, :, 0]
+    # pooling_layer.cpp: the whole gradient to the first maximum in row-major order, none split.
+    expected = [[1, 0, 0, 2], [0, 0, 0, 0], [3, 0, 4, 0], [0, 0, 0, 0]]
+    np.testing.assert_array_equal(gradient, expected)
+    np.testing.assert_array_equal(np.asarray(indices)[0, :, :, 0], [[0, 1], [0, 0]])
+
+
 def test_gradient_of_unpooling_reaches_only_the_remembered_positions():
     x = tf.constant(_inputs())
     with tf.GradientTape() as tape:
