@@ -162,7 +162,7 @@ def _latent_search(spec):
         "step": lambda: run(spec["iterations"]),
         "items": n * spec["iterations"],
         "counts": counts,
-        # Each inpaint() call builds and traces a new search: its fixed cost, one iteration's call.
+        # A call's fixed cost (the search is traced by the warm-up call): one iteration's call.
         "extra": lambda: {"one_iteration_call_s": _seconds(lambda: run(1))},
     }
 

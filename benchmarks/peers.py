@@ -21,8 +21,9 @@ Cases (items per second; ``tf/peer`` = TensorFlow's rate over the peer's, > 1 wh
   its profile's ``implementation`` of the 3-D convolutions (the row's ``conv``); D's accuracy gate is
   set to 1, so both sides update D at every step.
 - ``latent_search``: ``SemanticInpainter.inpaint`` (Yeh et al., eq. 4; ``blend=False``) on 64 images at
-  the demo prior's size, ``--search-iterations`` iterations (image-iterations/s; each call builds and
-  traces a new search, which the TF row pays and reports as ``one_iteration_call_s``), against PyTorch
+  the demo prior's size, ``--search-iterations`` iterations (image-iterations/s; the warm-up call
+  traces the search and later calls reuse it, as a user's calls on batch after batch do; the row
+  reports one later call of one iteration as ``one_iteration_call_s``), against PyTorch
   searching (a) one image at a time (``torch_loop``) and (b) all 64 at once (``torch_batched``).
 - ``face_completion``: the face-completion stage-3 step (Li et al. 2017: G, local and global D,
   frozen parser) at the demo profile, batch 16.

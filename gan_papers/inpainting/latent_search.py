@@ -14,7 +14,7 @@ from keras import ops
 
 from gan_papers.common.gan_model import StepModel
 from gan_papers.common.training import scale_loss
-from gan_papers.common.validation import check_choice, check_positive_int
+from gan_papers.common.validation import check_choice, check_positive_int, check_seed
 from gan_papers.inpainting.losses import (
     DEFAULT_LAMBDA,
     DEFAULT_WINDOW,
@@ -123,6 +123,27 @@ class LatentSearch(StepModel):
         corrupted, mask, _ = keras.utils.unpack_x_y_sample_weight(data)
         l_c, l_p = self.objective(corrupted, mask)
         return self.record(context_loss=l_c, prior_loss=l_p, loss=l_c + l_p)
+
+    def compile(self, optimizer="adam", **kwargs):
+        """``keras.Model.compile``; the optimiser's variables are also built at once and their
+        starting values kept, so that ``restart`` can put them back."""
+        super().compile(optimizer=optimizer, **kwargs)
+        self.optimizer.build([self.z])
+        self._fresh_optimizer = [v.numpy() for v in self.optimizer.variables]
+
+    def restart(self, seed=None):
+        """Start the search over, as a new ``LatentSearch`` built with ``seed`` would start it: the
+        codes z ~ U[-1, 1] drawn from ``seed``, and the optimiser's state (its step count and
+        moments) as it was after ``compile``. ``fit`` then runs the step it compiled before, so
+        searching many batches of one shape traces the step once (``SemanticInpainter`` does it)."""
+        if seed is not None:
+            seed = check_seed(seed)
+        initializer = keras.initializers.RandomUniform(-1.0, 1.0, seed=seed)
+        self.z.assign(initializer(ops.shape(self.z), dtype=self.z.dtype))
+        if getattr(self, "_fresh_optimizer", None) is None:
+            raise ValueError("`restart` needs a compiled search: call `compile` first.")
+        for variable, value in zip(self.optimizer.variables, self._fresh_optimizer, strict=True):
+            variable.assign(value)
 
     def reset(self):
         """Draw fresh starting codes z ~ U[-1, 1] (the optimiser's state is not reset)."""

@@ -51,6 +51,20 @@ def test_inpaint_warns_about_nothing(inpainter):
     assert [str(w.message) for w in caught] == []
 
 
+def test_a_later_call_searches_as_a_new_inpainter_would(inpainter):
+    # inpaint reuses its compiled search for a batch of the same shape, restarted: nothing of an
+    # earlier call (codes, Adam's moments, learning rate) carries over.
+    images, masks = _problem(3)
+    inpainter.inpaint(images[::-1], masks, iterations=6, learning_rate=0.05, progress=False, seed=4)
+    again = inpainter.inpaint(images, masks, iterations=7, progress=False, seed=1)
+    calibrated = inpainter.discriminator  # the "generated" copy; as_trained: read it as it is
+    fresh = SemanticInpainter(inpainter.generator, calibrated, d_statistics="as_trained")
+    new = fresh.inpaint(images, masks, iterations=7, progress=False, seed=1)
+    for name in ("blended", "generated", "codes", "losses"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(new, name))
+    assert again.history == new.history
+
+
 def test_the_hole_content_is_never_read(inpainter):
     images, masks = _problem()
     other = images.copy()

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from gan_papers.inpainting.latent_search import LatentSearch
 from gan_papers.inpainting.losses import context_loss, importance_weights, prior_loss
@@ -37,8 +38,6 @@ def _search(generator, discriminator, corrupted, masks, steps=20, z0=None, **kwa
     if z0 is not None:
         search.z.assign(z0)
     search.compile(optimizer=keras.optimizers.Adam(0.05), jit_compile=kwargs.pop("jit", True))
-    import tensorflow as tf
-
     data = tf.data.Dataset.from_tensors((corrupted, masks)).repeat()
     history = search.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
     return search, history
@@ -105,6 +104,28 @@ def test_restarts_keep_the_best_code():
     for i in range(2):
         expected = search.z.numpy().reshape(3, 2, LATENT)[losses[:, i].argmin(), i]
         np.testing.assert_array_equal(np.asarray(codes)[i], expected)
+
+
+def test_restart_searches_again_as_a_new_search_would():
+    generator, discriminator = _prior_networks()
+    corrupted, masks = _problem(3)
+    search, _ = _search(generator, discriminator, corrupted, masks)
+    first = search.z.numpy()
+    search.restart(1)
+    np.testing.assert_array_equal(
+        search.z.numpy(), LatentSearch(generator, discriminator, batch_size=3, seed=1).z.numpy()
+    )
+    assert int(search.optimizer.iterations) == 0
+    # Same codes again, bit for bit: Adam's moments were reset too, not only z.
+    data = tf.data.Dataset.from_tensors((corrupted, masks)).repeat()
+    search.fit(data, steps_per_epoch=20, epochs=1, verbose=0)
+    np.testing.assert_array_equal(search.z.numpy(), first)
+
+
+def test_restart_needs_a_compiled_search():
+    generator, discriminator = _prior_networks()
+    with pytest.raises(ValueError, match="call `compile` first"):
+        LatentSearch(generator, discriminator, batch_size=2).restart(0)
 
 
 @pytest.mark.parametrize(
