@@ -2,13 +2,16 @@
 
 - ``dcgan_init``: weights from N(0, 0.02), DCGAN's initialisation, a fresh initializer per layer
   (one shared instance would be a single random stream, which Keras warns about reusing);
-- ``batch_norm``: ``BatchNormalization`` with the momentum / epsilon a paper's framework used and,
-  under ``tf.distribute``, statistics over the global batch when ``synchronized``;
+- ``batch_norm``: batch normalisation with the momentum / epsilon a paper's framework used and,
+  under ``tf.distribute``, statistics over the global batch when ``synchronized``; computed by
+  TensorFlow's fused kernel while training (``FusedBatchNormalization``, the same maths);
 - ``dcgan_stage``: a hidden stage of those networks, convolution -> batch norm -> (Leaky)ReLU.
 """
 
 import keras
 from keras import layers
+
+from gan_papers.common.fused_batch_norm import FusedBatchNormalization
 
 # Radford et al. 2016, Section 4: "All weights were initialized from a zero-centered Normal
 # distribution with standard deviation 0.02."
@@ -24,8 +27,9 @@ def dcgan_init(stddev=DCGAN_INIT_STDDEV):
 
 
 def batch_norm(name, momentum=0.99, epsilon=1e-3, synchronized=False):
-    """A named ``BatchNormalization`` layer (defaults: Keras's momentum and epsilon)."""
-    return layers.BatchNormalization(
+    """A named ``FusedBatchNormalization`` layer, a ``keras.layers.BatchNormalization`` that trains
+    with TensorFlow's fused kernel (defaults: Keras's momentum and epsilon)."""
+    return FusedBatchNormalization(
         momentum=momentum, epsilon=epsilon, synchronized=synchronized, name=name
     )
 

@@ -13,6 +13,7 @@ import math
 import keras
 from keras import layers, ops
 
+from gan_papers.common.layers import batch_norm
 from gan_papers.common.validation import check_choice, check_positive_int
 from gan_papers.srgan.bicubic_skip import BicubicUpsample
 from gan_papers.srgan.icnr import ICNR
@@ -106,9 +107,7 @@ def build_generator(
         return layers.Conv2D(n, k, padding="same", name=name)(x)
 
     def bn(x, name):
-        return layers.BatchNormalization(
-            momentum=bn_momentum, epsilon=bn_epsilon, synchronized=synchronized_bn, name=name
-        )(x)
+        return batch_norm(name, bn_momentum, bn_epsilon, synchronized_bn)(x)
 
     def prelu(x, name):
         # One learnable slope per channel, shared over height and width (He et al. 2015).
@@ -197,9 +196,7 @@ def build_discriminator(
     x = lrelu(layers.Conv2D(64, 3, padding="same", name="conv0")(hr), "lrelu0")
     for i, (filters, stride) in enumerate(_BLOCKS, start=1):
         x = layers.Conv2D(filters, 3, strides=stride, padding="same", name=f"conv{i}")(x)
-        x = layers.BatchNormalization(
-            momentum=bn_momentum, epsilon=bn_epsilon, synchronized=synchronized_bn, name=f"bn{i}"
-        )(x)
+        x = batch_norm(f"bn{i}", bn_momentum, bn_epsilon, synchronized_bn)(x)
         x = lrelu(x, f"lrelu{i}")
     x = layers.Flatten(name="flatten")(x)
     x = lrelu(layers.Dense(dense_units, name="dense")(x), "lrelu_dense")
