@@ -419,14 +419,14 @@ print("sharpness = mean |Laplacian| of Y, relative to the HR photo (1 = as much 
 # seeds 0, 1 and 2 (`python -m benchmarks.claims --papers srgan`) on an Intel Xeon with native
 # bfloat16, which `precision="auto"` uses; a CPU without it trains in float32, where these numbers
 # were not measured again. Scored like the paper on the whole held-out photos, SRResNet beat bicubic
-# by +1.09, +1.10 and +1.12 dB on average, and on every photo on every seed: grace_hopper by +2.12
-# to +2.18 dB, coffee by +1.32 to +1.37, chelsea by +0.62 to +0.65 and rocket by +0.28 to +0.29.
+# by +1.05, +1.09 and +1.11 dB on average, and on every photo on every seed: grace_hopper by +2.08
+# to +2.18 dB, coffee by +1.25 to +1.37, chelsea by +0.61 to +0.64 and rocket by +0.26 to +0.29.
 # Rocket gains least: most of it is smooth night sky, where bicubic is already almost exact (without
-# the bicubic skip, the demo's SRResNet lost to bicubic there). SRGAN then gave back 0.40, 0.43 and
-# 0.53 dB. The mean opinion scores that make the paper's case (BSD100: bicubic 1.47, SRResNet 2.29,
+# the bicubic skip, the demo's SRResNet lost to bicubic there). SRGAN then gave back 0.31, 0.47 and
+# 0.54 dB. The mean opinion scores that make the paper's case (BSD100: bicubic 1.47, SRResNet 2.29,
 # SRGAN 3.56, HR 4.46) need human raters; the sharpness ratio above is what can be measured here.
-# Bicubic keeps 0.12 of the photos' fine detail and SRResNet 0.20-0.21. SRGAN keeps 0.38, 0.38 and
-# 0.44: closer to the photo on every seed, which is the texture the paper trades PSNR for. In the
+# Bicubic keeps 0.12 of the photos' fine detail and SRResNet 0.20-0.21. SRGAN keeps 0.38, 0.41 and
+# 0.39: closer to the photo on every seed, which is the texture the paper trades PSNR for. In the
 # crops below, bicubic is blurry; SRResNet draws the lips' and the chin's edges that bicubic blurs,
 # but leaves the skin smooth; SRGAN darkens the wrinkles and adds grain to the skin. That is closer
 # to the photo's texture, but it is not the photo's own grain:
