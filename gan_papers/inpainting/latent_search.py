@@ -136,12 +136,12 @@ class LatentSearch(StepModel):
         codes z ~ U[-1, 1] drawn from ``seed``, and the optimiser's state (its step count and
         moments) as it was after ``compile``. ``fit`` then runs the step it compiled before, so
         searching many batches of one shape traces the step once (``SemanticInpainter`` does it)."""
+        if getattr(self, "_fresh_optimizer", None) is None:
+            raise ValueError("`restart` needs a compiled search: call `compile` first.")
         if seed is not None:
             seed = check_seed(seed)
         initializer = keras.initializers.RandomUniform(-1.0, 1.0, seed=seed)
         self.z.assign(initializer(ops.shape(self.z), dtype=self.z.dtype))
-        if getattr(self, "_fresh_optimizer", None) is None:
-            raise ValueError("`restart` needs a compiled search: call `compile` first.")
         for variable, value in zip(self.optimizer.variables, self._fresh_optimizer, strict=True):
             variable.assign(value)
 
