@@ -665,9 +665,9 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 # numbers here because the values we have for them are unverified against the PDF.
 #
 # **What this run shows, measured on three seeds** (`python -m benchmarks.claims --papers
-# face_completion`: this notebook with `SEED` 0, 1, 2 on a 2-core Intel Xeon, 7.6 and 7.7 minutes for
-# seeds 1 and 2 alone on the machine, 11.0 for seed 0, which shared it with tests; means over the five
-# masks, 64 held-out faces each; the reference model is judged by each run's parser):
+# face_completion`: this notebook with `SEED` 0, 1, 2 on a 2-core Intel Xeon, 8.3, 7.6 and 7.7
+# minutes alone on the machine; means over the five masks, 64 held-out faces each; the reference model
+# is judged by each run's parser):
 #
 # | | stage 1 | stage 2 | stage 3 without $\mathcal{L}_p$ | stage 3 | originals | reference model |
 # |---|---|---|---|---|---|---|
