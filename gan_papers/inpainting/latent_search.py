@@ -80,6 +80,7 @@ class LatentSearch(StepModel):
         self._networks = _Frozen(generator, discriminator)
         self.latent_dim = int(generator.input_shape[-1])
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self._fresh_optimizer = None  # the optimiser's starting state, kept by compile
         self.z = self.add_weight(
             shape=(self.restarts * self.batch_size, self.latent_dim),
             initializer=keras.initializers.RandomUniform(-1.0, 1.0, seed=seed),
@@ -136,7 +137,7 @@ class LatentSearch(StepModel):
         codes z ~ U[-1, 1] drawn from ``seed``, and the optimiser's state (its step count and
         moments) as it was after ``compile``. ``fit`` then runs the step it compiled before, so
         searching many batches of one shape traces the step once (``SemanticInpainter`` does it)."""
-        if getattr(self, "_fresh_optimizer", None) is None:
+        if self._fresh_optimizer is None:
             raise ValueError("`restart` needs a compiled search: call `compile` first.")
         if seed is not None:
             seed = check_seed(seed)
