@@ -7,17 +7,17 @@ which of the four it was (0 = top-left, 1 = top-right, 2 = bottom-left, 3 = bott
 remembered position of its 2x2 block, zeros elsewhere: the decoder gets back *where* the encoder's
 edges were, which plain upsampling forgets.
 
-Written in ``keras.ops``: the pooled values come from ``max_pool``, the indices from ``argmax``
-over each block's four values, the unpooling from ``one_hot`` (no scatter and no
-``tf.nn.max_pool_with_argmax``), so it compiles under XLA, runs under ``tf.distribute`` and in
-mixed precision, and saves in safe mode. On ties ``argmax`` picks the first position, and
-``max_pool``'s gradient goes to that same position only, as in Caffe, where the authors' networks
-ran (BVLC/caffe ``src/caffe/layers/pooling_layer.cpp``: the mask keeps the first maximum, and
-``Backward_cpu`` sends the whole gradient there). A ``max`` over the block would split it between
-tied positions instead; ties are common here, in the flat regions of faces and where ReLU gives 0.
-``max_pool`` and the block's four values on an axis before the channels (so that the reshapes move
-whole channel vectors) make the demo generator's training step about 15 % faster than a ``max`` over
-the four values placed last (26 against 31 ms on 2 CPU cores).
+Written in ``keras.ops``: the pooled values come from ``max_pool``; the indices compare each
+block's four values with its maximum, and the unpooling masks the values by index and interleaves
+them (no argmax, transpose or scatter, and no ``tf.nn.max_pool_with_argmax``), so it compiles under
+XLA, runs under ``tf.distribute`` and in mixed precision, and saves in safe mode. On ties the index
+is the first position, and ``max_pool``'s gradient goes to that same position only, as in Caffe,
+where the authors' networks ran (BVLC/caffe ``src/caffe/layers/pooling_layer.cpp``: the mask keeps
+the first maximum, and ``Backward_cpu`` sends the whole gradient there). A ``max`` over the block
+would split it between tied positions instead; ties are common here, in the flat regions of faces
+and where ReLU gives 0. Comparisons instead of an ``argmax`` over a block axis, and stacking instead
+of a one-hot and a transpose, make a pooling and unpooling pair's forward and backward pass about
+30 % faster on 2 CPU cores (``benchmarks/README.md``, face completion).
 """
 
 import keras
@@ -48,15 +48,19 @@ class MaxPoolingWithIndices(keras.layers.Layer):
 
     def call(self, inputs):
         _, height, width, channels = ops.shape(inputs)
+        pooled = ops.max_pool(inputs, 2, 2)
         # The indices carry no gradient: it flows through max_pool, to the first maximum only.
         blocks = ops.reshape(
             ops.stop_gradient(inputs), (-1, height // 2, 2, width // 2, 2, channels)
         )
-        # (batch, rows, cols, 2, 2, channels) -> the four values of a block on axis 3.
-        blocks = ops.transpose(blocks, (0, 1, 3, 2, 4, 5))
-        blocks = ops.reshape(blocks, (-1, height // 2, width // 2, 4, channels))
-        indices = ops.cast(ops.argmax(blocks, axis=3), "int32")
-        return ops.max_pool(inputs, 2, 2), indices
+        maximum = ops.stop_gradient(pooled)
+
+        def below(row, col):  # 1 where the block's value at (row, col) is not its maximum
+            return ops.cast(ops.not_equal(blocks[:, :, row, :, col, :], maximum), "int32")
+
+        # The first maximum in row-major order: 0 if top-left is one, else 1 if top-right is, ...
+        indices = below(0, 0) * (1 + below(0, 1) * (1 + below(1, 0)))
+        return pooled, indices
 
     def compute_output_shape(self, input_shape):
         b, h, w, c = input_shape
@@ -90,11 +94,13 @@ class MaxUnpooling(keras.layers.Layer):
     def call(self, inputs):
         values, indices = inputs
         _, height, width, channels = ops.shape(values)
-        # One-hot over the block's four positions, times the value: (b, h, w, 4, c).
-        spread = ops.one_hot(indices, 4, axis=3, dtype=values.dtype) * ops.expand_dims(values, 3)
-        spread = ops.reshape(spread, (-1, height, width, 2, 2, channels))
-        spread = ops.transpose(spread, (0, 1, 3, 2, 4, 5))
-        return ops.reshape(spread, (-1, height * 2, width * 2, channels))
+
+        def at(position):  # the values whose maximum was at ``position``, zeros elsewhere
+            return values * ops.cast(ops.equal(indices, position), values.dtype)
+
+        # (b, h, 2, w, 2, c): block row, then block column, as the input's 2x2 blocks.
+        rows = [ops.stack([at(2 * row), at(2 * row + 1)], axis=3) for row in (0, 1)]
+        return ops.reshape(ops.stack(rows, axis=2), (-1, height * 2, width * 2, channels))
 
     def compute_output_shape(self, input_shape):
         b, h, w, c = input_shape[0]
