@@ -16,6 +16,8 @@ class holds only its paper and each ``train_step`` reads as the paper's equation
 - ``descend`` / ``descend_if``: one optimizer step down the objective's gradient (if a condition holds);
 - ``compile`` drops Keras' unused default optimizer, wraps each optimizer for mixed precision and
   builds their variables at once (so ``BackupAndRestore`` and ``load_model`` can restore their state);
+- ``fit`` ends, like Keras', by writing an optimizer's weight averages into its network when the
+  optimizer keeps them (``use_ema=True``);
 - ``get_config``/``from_config`` serialise the sub-models, so ``.keras`` files load in safe mode;
 - ``get_compile_config``/``compile_from_config`` save what ``compile`` was given (see
   ``_compile_arguments``), so a loaded model comes back compiled with its optimizer state;
@@ -144,10 +146,21 @@ class GANModel(StepModel):
             # Create the optimizer variables now, so that load_weights / BackupAndRestore /
             # load_model can restore their saved state before the first step.
             optimizer.build(network.trainable_variables)
+        self._networks_of = {attribute: network for attribute, (_, network) in optimizers.items()}
         self._compile_arguments = {
             **{attribute: getattr(self, attribute) for attribute in optimizers},
             **(compile_arguments or {}),
         }
+
+    # ------------------------------------------------------------------ training
+    def fit(self, *args, **kwargs):
+        """``keras.Model.fit``; then, as Keras does for a model's one optimizer, each optimizer
+        built with ``use_ema=True`` writes its moving averages into its network's weights (Keras
+        itself finalises only ``self.optimizer``, which a GAN does not use)."""
+        history = super().fit(*args, **kwargs)
+        for attribute, network in getattr(self, "_networks_of", {}).items():
+            getattr(self, attribute).finalize_variable_values(network.trainable_variables)
+        return history
 
     # ------------------------------------------------------------------ saving
     # Keras saves a layer's weights but not its seed generators' states: without these two methods

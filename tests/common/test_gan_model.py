@@ -104,3 +104,44 @@ def test_train_steps_are_the_papers_maths_only(source):
     assert len(source.splitlines()) <= 40
     assert "replica" not in source
     assert "strategy" not in source
+
+
+class Regression(Toy):
+    """Toy whose step moves both networks towards 1 by plain gradient descent."""
+
+    def train_step(self, data):
+        for optimizer, network, inputs in (
+            (self.g_optimizer, self.generator, data),
+            (self.d_optimizer, self.discriminator, data[:, :1]),
+        ):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(network(inputs) - 1.0))
+                objective = self.objective(optimizer, loss)
+            self.descend(optimizer, tape, objective, network)
+        return self.record(first=loss, second=loss)
+
+
+def test_fit_ends_with_the_weight_averages_of_an_optimizer_that_keeps_them():
+    """Keras' ``use_ema``: fit writes G's moving average (momentum 0.5, the first step's weights to
+    start) into G, and leaves D, whose optimizer keeps none, at its last step's weights."""
+    model = Regression()
+    model.compile_gan(
+        keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5), keras.optimizers.SGD(0.1)
+    )
+    steps = []
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: steps.append(
+            [v.numpy() for v in model.generator.weights + model.discriminator.weights]
+        )
+    )
+    x = np.random.default_rng(0).normal(size=(12, 2)).astype("float32")
+    model.fit(x, batch_size=4, epochs=1, shuffle=False, callbacks=[record], verbose=0)
+    assert len(steps) == 3
+    average = steps[0][:2]
+    for raw in steps[1:]:
+        average = [0.5 * a + 0.5 * w for a, w in zip(average, raw[:2], strict=True)]
+    for got, want in zip(model.generator.weights, average, strict=True):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    assert not np.allclose(model.generator.weights[0].numpy(), steps[-1][0])
+    for got, want in zip(model.discriminator.weights, steps[-1][2:], strict=True):
+        np.testing.assert_array_equal(got.numpy(), want)
