@@ -91,7 +91,11 @@ for field, paper_value, value in differences_from_paper(config):
 # few thousand steps and the 80 % rule would never act. Two more changes, `gan_prior` and
 # `instance_noise`, keep this short run from collapsing (their section follows the training step),
 # and three make the short 3D-VAE-GAN run learn (`alpha1`, `alpha2`, `reconstruction_norm`,
-# explained in its section).
+# explained in its section). `precision="auto"` trains in `mixed_bfloat16` on a CPU with native
+# bfloat16 instructions (AVX512_BF16 or AMX) and in float32 elsewhere: the demo's train step was 1.25
+# times as fast in bfloat16 on an Intel Xeon with AMX and 1.18 times on an AMD EPYC, and every claim
+# this notebook checks held on three seeds in float32 on the Intel Xeon and in bfloat16 on the AMD
+# EPYC (`benchmarks/README.md`, 3D-GAN).
 #
 # ## The equations
 #
@@ -348,11 +352,11 @@ print(
 # %% [markdown]
 # **What to look for.** Samples that differ from each other, have about the occupancy of real shapes,
 # and are neither cubes nor empty grids; nearest training shapes of several classes; IoUs with them
-# well below 1 (new shapes, not copies). In our `demo` runs (4,800 steps, about 5 minutes of
-# training on 2 cores; seeds 0, 1, 2) the samples had 5.7-7.6 % of their voxels occupied on average
-# (real shapes 6.1 %; single samples from 2.0 % to 40.1 %), a spread across samples of 0.105-0.158
-# (real shapes 0.157), and the 64 samples of each run found nearest shapes in all 8 classes, with mean
-# IoUs of 0.24-0.64 per class, 57-66 % of what real held-out shapes score. Expect rough objects with stray voxels and floating parts: sofas, beds,
+# well below 1 (new shapes, not copies). In our `demo` runs (4,800 steps in bfloat16, 7.4-8.2 minutes
+# of training on a 2-core AMD EPYC; seeds 0, 1, 2) the samples had 3.8 %, 10.1 % and 5.4 % of their
+# voxels occupied on average (real shapes 6.1 %; single samples from 0.1 % to 30.0 %), and the 64
+# samples of each run found nearest shapes in all 8 classes, with mean IoUs of 0.27-0.62 per class,
+# 59-64 % of what real held-out shapes score. Expect rough objects with stray voxels and floating parts: sofas, beds,
 # monitors and bathtubs read as their class; chairs, tables and lamps, whose thin legs take few
 # voxels, are fragments more often. Networks an eighth as wide trained for minutes on a CPU are far
 # from the paper's training; the `paper` profile on a GPU is the run for its clean chairs. Without
@@ -461,11 +465,11 @@ for row in few:
 
 # %% [markdown]
 # In our `demo` runs (seeds 0, 1, 2; `python -m benchmarks.claims --papers gan3d`) we measured:
-# - The raw-voxel SVM gave 62-69 % of the samples the class of their nearest training shape
+# - The raw-voxel SVM gave 58-78 % of the samples the class of their nearest training shape
 #   (chance: 12.5 %): the samples are recognisably of a class, not shapeless.
-# - With 5 labelled shapes per class, D's features scored 89.4-92.5 % against the raw voxels' 77.5 %.
-# - With 10 per class they scored 91.9-93.1 % against 85.0 %.
-# - With all 40 per class the two nearly tie (97.5-99.4 % against 96.2 %).
+# - With 5 labelled shapes per class, D's features scored 89.4-90.0 % against the raw voxels' 77.5 %.
+# - With 10 per class they scored 91.9-94.4 % against 85.0 %.
+# - With all 40 per class the two nearly tie (98.8 % against 96.2 % on every seed).
 #
 # That is the paper's argument at this scale: the unlabelled training did the work that labels would
 # otherwise have to do. (A GAN's training amplifies rounding differences, so on another CPU, with
@@ -535,7 +539,7 @@ if ref_resolution == resolution and DATA_DIR is None:
 # after four times the training. Over three seeds of this notebook (`python -m benchmarks.claims
 # --papers gan3d`) the reference model's 64 samples found nearest shapes in 7-8 of the 8 classes with
 # mean IoUs of 0.51, 0.51 and 0.53, 68-71 % of real held-out shapes' 0.74 (this notebook's model:
-# 57-66 %), and sofas, beds, lamps and monitors are recognisable at a glance; chairs and bookshelves,
+# 59-64 %), and sofas, beds, lamps and monitors are recognisable at a glance; chairs and bookshelves,
 # whose thin legs and shelves take few voxels, are still rough. Its discriminator's features beat raw
 # voxels by 11.9 points with 5 labels per class, 7.5 with 10 and 1.9 with 40 (89.4, 92.5 and 98.1 %
 # against 77.5, 85.0 and 96.2 %), about what this run's discriminator reaches: at this scale, four
@@ -651,11 +655,10 @@ with open(f"{RUN_DIR}/metrics.json", "w") as f:
 #   grids, `GAN3D(..., prior="normal", instance_noise=0.15)` is what helped here.
 # * `gan3d.GAN3D(..., accuracy_from="current_batch")` uses the public ports' reading of the 80 % rule.
 # * `gan3d.export_obj(shape, "chair.obj")` writes any shape as a mesh for Blender or MeshLab.
-# * `OVERRIDES = {"precision": "auto"}` trains in bfloat16 on a CPU that has it (or
-#   `"mixed_float16"` on a GPU). On our 2-core Intel Xeon the demo then took 4.7-5.1 instead of
-#   5.9-6.1 minutes, and every claim above still held on three seeds. But the SVM's agreement with
-#   the nearest shape's class fell on every seed (0.61-0.72 against 0.77-0.81), so `demo` stays in
-#   float32.
+# * `OVERRIDES = {"precision": "float32"}` trains as the paper did, in float32: on a 2-core Intel
+#   Xeon the notebook then took 6.2 minutes (4.7-5.1 in bfloat16); on a 2-core AMD EPYC it took
+#   8.5-9.2 minutes in bfloat16, and its float32 train step is 1.18 times as slow.
+#   `"mixed_float16"` is the policy for a GPU.
 # * The trained models are in the run folder. `gan3d.keras` loads with `import gan_papers.gan3d` then
 #   `keras.saving.load_model(f"{RUN_DIR}/gan3d.keras")`: importing the paper's sub-package registers
 #   its classes (`import gan_papers` alone does not).

@@ -78,3 +78,16 @@ def test_smoke_models_build_and_train():
     assert (vae.prior, vae.instance_noise) == (config.prior, config.instance_noise)
     logs = vae.train_step((tf.constant(boxes(4, resolution=16)), tf.constant(views(4))))
     assert all(np.isfinite(float(v)) for v in logs.values())
+
+
+def test_reference_profile_is_what_trained_the_shipped_model():
+    """``python -m benchmarks.reference_weights gan3d`` must retrain the shipped model: demo's
+    networks in float32 (``demo`` itself trains in bfloat16 where the CPU has it)."""
+    from gan_papers import reference
+
+    shipped, config = reference.load("gan3d"), get_config("reference")
+    assert (config.precision, get_config("demo").precision) == ("float32", "auto")
+    rebuilt = build_gan3d(config, seed=0)
+    for name in ("generator", "discriminator"):
+        assert getattr(rebuilt, name).count_params() == getattr(shipped, name).count_params()
+        assert getattr(shipped, name).dtype_policy.name == "float32"
