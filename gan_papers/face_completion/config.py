@@ -19,7 +19,10 @@ as large, so the same balance needs a quarter of lambda_1 and lambda_2 and the s
 lowered the hole's parsing accuracy against a stage 3 trained without it on one seed of three; with
 15 it raised it on all three (``benchmarks/README.md``, section "Face completion", "L_p against a
 fork without it"). ``reference`` is the profile that trained the shipped model, with all three
-divided by 5 (15, 15, 0.01).
+divided by 5 (15, 15, 0.01), in float32. ``demo`` trains in ``mixed_bfloat16`` where the CPU has
+native bfloat16 (``precision="auto"``), another deviation, for time: on a 2-core AMD EPYC the steps
+were about 1.2 times as fast, and with it and 5,000 stage-1 steps the notebook took 8.5-9.1 minutes
+instead of 12.3 (float32, 6,000 steps).
 
 The discriminators: the local one has one width per stage down from the hole's patch to 4x4
 (``Model_localD.prototxt``: 64, 128, 256, 512 at 64x64), the global one one more stage, first
@@ -96,6 +99,9 @@ class FaceCompletionConfig:
     stage_steps: tuple = (100_000, 50_000, 50_000)  # not in the paper: our choice (see above)
     steps_per_epoch: int = 1000
     test_faces: int = 64  # held-out faces per evaluation mask
+    # gan_papers.common.precision: "float32" (the paper), a mixed policy, or "auto" (mixed_bfloat16
+    # on a CPU with native bfloat16). It covers the parser and the three stages.
+    precision: str = "float32"
 
 
 DEMO_GLOBAL_DIVISOR = 5.0  # lambda_2 only; see the module docstring
@@ -118,11 +124,13 @@ CONFIGS = {
         d_learning_rate=2e-4,
         parser_learning_rate=3e-3,
         parser_steps=600,
-        # 6,000 stage-1 steps: with 2,000 the L2 fill was still speckled and stage 3 lost up to
-        # 2.1 dB to its fork without L_p (benchmarks/README.md, face completion).
-        stage_steps=(6000, 600, 600),
+        # 5,000 stage-1 steps: with 2,000 the L2 fill was still speckled and stage 3 lost up to
+        # 2.1 dB to its fork without L_p (benchmarks/README.md, face completion); 6,000 took the
+        # notebook past 10 minutes on a 2-core AMD EPYC.
+        stage_steps=(5000, 600, 600),
         steps_per_epoch=50,
         test_faces=64,
+        precision="auto",
     ),
     "smoke": FaceCompletionConfig(
         image_size=16,
@@ -157,6 +165,7 @@ CONFIGS["reference"] = dataclasses.replace(
     stage_steps=(8000, 2400, 2400),
     steps_per_epoch=200,
     test_faces=16,
+    precision="float32",
 )
 
 

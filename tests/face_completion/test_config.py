@@ -78,3 +78,6 @@ def test_reference_profile_is_what_trained_the_shipped_model():
     rebuilt = build_face_completion(config, seed=0)
     for name in ("generator", "local_discriminator", "global_discriminator", "parser"):
         assert getattr(rebuilt, name).count_params() == getattr(shipped, name).count_params()
+    # It was trained in float32; `demo` trains in bfloat16 where the CPU has it.
+    assert config.precision == "float32" and get_config("demo").precision == "auto"
+    assert shipped.generator.dtype_policy.name == "float32"
