@@ -158,7 +158,7 @@ class GANModel(StepModel):
         built with ``use_ema=True`` writes its moving averages into its network's weights (Keras
         itself finalises only ``self.optimizer``, which a GAN does not use)."""
         history = super().fit(*args, **kwargs)
-        for attribute, network in getattr(self, "_networks_of", {}).items():
+        for attribute, network in self._networks_of.items():
             getattr(self, attribute).finalize_variable_values(network.trainable_variables)
         return history
 
