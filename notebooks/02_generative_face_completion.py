@@ -362,11 +362,8 @@ model = fc.FaceCompletionGAN(
     discriminator_batch=config.discriminator_batch,
     seed=SEED,
 )
-model.compile(
-    g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=0.9),
-    local_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
-    global_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
-)
+gan_papers.show_source(fc.optimizers)
+model.compile(**fc.optimizers(config))
 
 # %% [markdown]
 # ### Where each loss reaches

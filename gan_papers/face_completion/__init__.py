@@ -46,7 +46,7 @@ from gan_papers.face_completion.parser import (
     median_frequency_weights,
 )
 from gan_papers.face_completion.patches import crop_patches, patch_origin, random_hole_masks
-from gan_papers.face_completion.recipe import build_face_completion
+from gan_papers.face_completion.recipe import build_face_completion, optimizers
 from gan_papers.face_completion.unpooling import MaxPoolingWithIndices, MaxUnpooling
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "global_input",
     "median_frequency_weights",
     "noise_filled",
+    "optimizers",
     "parsing_labels",
     "parsing_loss",
     "patch_origin",

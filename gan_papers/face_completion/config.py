@@ -24,6 +24,10 @@ native bfloat16 (``precision="auto"``), another deviation, for time: on a 2-core
 were about 1.2 times as fast, and with it and 5,000 stage-1 steps the notebook took 8.5-9.1 minutes
 instead of 12.3 (float32, 6,000 steps).
 
+``g_ema_momentum`` (G's weights replaced by their moving average at the end of each stage) is off
+in every profile: at 0.995 it raised stage 3's hole PSNR by 0.6-1.8 dB on three seeds but held no
+more of the notebook's claims (``benchmarks/README.md``, "A moving average of G's weights").
+
 The discriminators: the local one has one width per stage down from the hole's patch to 4x4
 (``Model_localD.prototxt``: 64, 128, 256, 512 at 64x64), the global one one more stage, first
 (``Model_globalD.prototxt``: 32, 64, 128, 256, 512 at 128x128).
@@ -94,6 +98,9 @@ class FaceCompletionConfig:
     batch_size: int = 16
     g_learning_rate: float = 1e-4  # Adam beta_1 0.9 (authors' code)
     d_learning_rate: float = 2e-4  # Adam beta_1 0.5 (authors' code)
+    # None: the paper (G is its last iterate). A momentum: G's weights are replaced by their
+    # exponential moving average at the end of each stage (Adam's ``use_ema``; a deviation).
+    g_ema_momentum: float | None = None
     parser_learning_rate: float = 1e-3
     parser_steps: int = 20_000
     stage_steps: tuple = (100_000, 50_000, 50_000)  # not in the paper: our choice (see above)

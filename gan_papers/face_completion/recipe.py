@@ -1,7 +1,8 @@
 """The one place that turns a ``FaceCompletionConfig`` into a compiled model (Li et al. 2017, Section 4.1).
 
 ``build_face_completion``: the generator, the local and global discriminators and the frozen parser
-of the config's sizes, ``FaceCompletionGAN`` with the config's lambdas, and its three Adam optimisers.
+of the config's sizes, ``FaceCompletionGAN`` with the config's lambdas, and its three Adam optimisers
+(``optimizers``).
 """
 
 import dataclasses
@@ -15,6 +16,21 @@ from gan_papers.face_completion.networks import (
     build_local_discriminator,
 )
 from gan_papers.face_completion.parser import build_parser, freeze
+
+
+def optimizers(config):
+    """``FaceCompletionGAN.compile``'s three Adam optimisers for ``config`` (authors' code: G's
+    beta_1 0.9, the discriminators' 0.5), G's with a weight average if ``config.g_ema_momentum``."""
+    return {
+        "g_optimizer": keras.optimizers.Adam(
+            config.g_learning_rate,
+            beta_1=0.9,
+            use_ema=config.g_ema_momentum is not None,
+            ema_momentum=config.g_ema_momentum or 0.99,  # Keras' default; unused without EMA
+        ),
+        "local_d_optimizer": keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
+        "global_d_optimizer": keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
+    }
 
 
 def build_face_completion(config, parser=None, seed=None, **compile_kwargs):
@@ -43,10 +59,5 @@ def build_face_completion(config, parser=None, seed=None, **compile_kwargs):
         discriminator_batch=config.discriminator_batch,
         seed=seed,
     )
-    model.compile(
-        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=0.9),
-        local_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
-        global_d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
-        **compile_kwargs,
-    )
+    model.compile(**optimizers(config), **compile_kwargs)
     return model
