@@ -3,6 +3,7 @@
 from gan_papers.common.validation import check_positive_int, check_seed
 from gan_papers.data.faces.render import check_size, render_faces
 from gan_papers.data.indices import index_dataset, index_range
+from gan_papers.data.tuning import parallel_render
 
 # Fixed index ranges [first, stop) of the built-in splits. Faces are independent draws, so any
 # disjoint ranges are a clean train / held-out split; "heldout" is for evaluation only.
@@ -63,5 +64,4 @@ def face_dataset(
         return (images, labels) if with_labels else images
 
     dataset = indices.batch(batch_size, drop_remainder=drop_remainder)
-    dataset = dataset.map(render, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return parallel_render(dataset, render)

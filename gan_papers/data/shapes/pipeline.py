@@ -15,6 +15,7 @@ from gan_papers.data.shapes.grid import check_resolution
 from gan_papers.data.shapes.parts import Draws, Parts
 from gan_papers.data.shapes.raster import rasterise
 from gan_papers.data.shapes.render import check_view_options, render_views
+from gan_papers.data.tuning import parallel_render
 
 SHAPE_CLASSES = ("chair", "table", "sofa", "bed", "bookshelf", "lamp", "monitor", "bathtub")
 
@@ -136,5 +137,4 @@ def shape_dataset(
         return chosen[0] if len(chosen) == 1 else tuple(chosen)
 
     dataset = indices.batch(batch_size, drop_remainder=drop_remainder)
-    dataset = dataset.map(build, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return parallel_render(dataset, build)
