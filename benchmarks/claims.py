@@ -385,8 +385,10 @@ def main(argv=None):
         "--out", default=None, help="default: benchmarks/results/claims[_reference].json"
     )
     args = parser.parse_args(argv)
-    runs_dir = args.runs_dir or os.path.join(
-        ROOT, "runs", "claims" if args.profile == "demo" else "reference"
+    # Absolute: the notebooks run in notebooks/, where a relative run folder would land.
+    runs_dir = os.path.abspath(
+        args.runs_dir
+        or os.path.join(ROOT, "runs", "claims" if args.profile == "demo" else "reference")
     )
     suffix = "" if args.profile == "demo" else f"_{args.profile}"
     out = args.out or os.path.join(ROOT, "benchmarks", "results", f"claims{suffix}.json")
