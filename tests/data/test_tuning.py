@@ -1,10 +1,11 @@
-"""The built-in procedural pipelines render a fixed number of batches at a time, in order, with
-``tf.data``'s autotuning off (it made ``fit`` wait in steps of about 51 ms on a 2-core CPU)."""
+"""The built-in pipelines run with ``tf.data``'s autotuning off (it made ``fit`` wait in steps of
+about 51 ms on a 2-core CPU), and the procedural ones render a fixed number of batches at a time,
+in order."""
 
 import numpy as np
 import pytest
 
-from gan_papers.data import face_dataset, shape_dataset
+from gan_papers.data import face_dataset, shape_dataset, sr_dataset
 from gan_papers.data.faces.render import render_faces
 from gan_papers.data.tuning import parallel_render, render_calls
 
@@ -14,6 +15,7 @@ from gan_papers.data.tuning import parallel_render, render_calls
     [
         lambda: face_dataset(batch_size=2, size=16, split=None),
         lambda: shape_dataset(batch_size=2, resolution=16, split=None),
+        lambda: sr_dataset("train", crop_size=24, scale=4, batch_size=2),
     ],
 )
 def test_builtin_pipelines_do_not_autotune(dataset):

@@ -7,6 +7,7 @@ import numpy as np
 
 from gan_papers.common.validation import check_choice, check_positive_int
 from gan_papers.data.sr_training.degradation import DEGRADATIONS, degrade
+from gan_papers.data.tuning import without_autotuning
 
 
 def check_common(crop_size, scale, batch_size, degradation, seed, crops_per_image):
@@ -139,8 +140,5 @@ def make_batches(
         lr = tf.round(tf.clip_by_value(lr, 0.0, 1.0) * 255.0) / 255.0
         return lr, hr_unit * 2.0 - 1.0
 
-    return (
-        crops.batch(batch_size, drop_remainder=repeat)
-        .map(to_pair, num_parallel_calls=autotune)
-        .prefetch(autotune)
-    )
+    pairs = crops.batch(batch_size, drop_remainder=repeat).map(to_pair, num_parallel_calls=autotune)
+    return without_autotuning(pairs.prefetch(autotune))
