@@ -21,12 +21,13 @@ from gan_papers.face_completion.parser import build_parser, freeze
 def optimizers(config):
     """``FaceCompletionGAN.compile``'s three Adam optimisers for ``config`` (authors' code: G's
     beta_1 0.9, the discriminators' 0.5), G's with a weight average if ``config.g_ema_momentum``."""
+    averaged = config.g_ema_momentum is not None
     return {
         "g_optimizer": keras.optimizers.Adam(
             config.g_learning_rate,
             beta_1=0.9,
-            use_ema=config.g_ema_momentum is not None,
-            ema_momentum=config.g_ema_momentum or 0.99,  # Keras' default; unused without EMA
+            use_ema=averaged,
+            ema_momentum=config.g_ema_momentum if averaged else 0.99,  # 0.99: Keras' default
         ),
         "local_d_optimizer": keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),
         "global_d_optimizer": keras.optimizers.Adam(config.d_learning_rate, beta_1=0.5),

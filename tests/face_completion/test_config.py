@@ -83,13 +83,14 @@ def test_reference_profile_is_what_trained_the_shipped_model():
     assert shipped.generator.dtype_policy.name == "float32"
 
 
-def test_the_generators_weight_average_follows_the_config():
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_the_generators_weight_average_follows_the_config(momentum):
     """``g_ema_momentum``: None is the paper (G's last iterate, no average kept); a momentum builds
     G's Adam with ``use_ema`` (``GANModel.fit`` then leaves G at the average:
     ``tests/common/test_gan_model.py``), and the discriminators' without."""
     assert not build_face_completion(get_config("paper"), seed=0).g_optimizer.use_ema
-    config = get_config("smoke", g_ema_momentum=0.9)
+    config = get_config("smoke", g_ema_momentum=momentum)
     model = build_face_completion(config, seed=0)
-    assert model.g_optimizer.use_ema and model.g_optimizer.ema_momentum == pytest.approx(0.9)
+    assert model.g_optimizer.use_ema and model.g_optimizer.ema_momentum == pytest.approx(momentum)
     assert not model.local_d_optimizer.use_ema and not model.global_d_optimizer.use_ema
-    assert ("g_ema_momentum", None, 0.9) in differences_from_paper(config)
+    assert ("g_ema_momentum", None, momentum) in differences_from_paper(config)
