@@ -6,8 +6,9 @@ completion's stage-1 step 55 instead of 48, and SRResNet's 103 instead of 55 (``
 README.md``, "tf.data's autotuning on 2 cores"). The procedural faces and shapes are rendered in
 NumPy (``tf.numpy_function``) while the train step runs, on the same few cores: a fixed pool of one
 render per core and two batches prefetched keep the step fed. The SR crops (``sr_training``,
-built-in photos and image folders alike) keep their pipeline, with autotuning off. The batches are
-the same either way.
+built-in photos and image folders alike) keep their pipeline, with autotuning off, and so does
+the latent search's one repeated batch (``SemanticInpainter.inpaint``). The batches are the same
+either way.
 """
 
 import os

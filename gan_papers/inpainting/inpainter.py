@@ -18,6 +18,7 @@ from gan_papers.common.validation import (
     check_positive_int,
     check_seed,
 )
+from gan_papers.data.tuning import without_autotuning
 from gan_papers.inpainting.blending import poisson_blend
 from gan_papers.inpainting.calibration import CALIBRATIONS, calibrate_discriminator
 from gan_papers.inpainting.latent_search import LatentSearch
@@ -212,9 +213,7 @@ class SemanticInpainter:
         search.optimizer.learning_rate = learning_rate
         # Nothing to tune in one repeated batch; with tf.data's autotuning on, fit stalled for 0.5 s
         # as it returned, in about half the calls (against 0.8 s for 50 steps at the demo's size).
-        options = tf.data.Options()
-        options.autotune.enabled = False
-        data = tf.data.Dataset.from_tensors((corrupted, masks)).repeat().with_options(options)
+        data = without_autotuning(tf.data.Dataset.from_tensors((corrupted, masks)).repeat())
         frames = _Frames()
         callbacks = [
             keras.callbacks.TerminateOnNaN(),
